@@ -1,0 +1,285 @@
+package dev.ordercachesync.config;
+
+import dev.ordercachesync.views.CacheContract;
+import org.apache.flink.util.TimeUtils;
+
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The job's parameters, typed and validated. Every parameter is declared in {@link #PARAMETERS};
+ * README.md's parameter table lists the same names and defaults.
+ */
+public final class JobParameters implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    public static final String STREAM_ARN = "stream-arn";
+    public static final String AWS_REGION = "aws-region";
+    public static final String AWS_ENDPOINT = "aws-endpoint";
+    public static final String AWS_CREDENTIALS = "aws-credentials";
+    public static final String STREAM_INITIAL_POSITION = "stream-initial-position";
+    public static final String SHARD_DISCOVERY_INTERVAL = "shard-discovery-interval";
+    public static final String MOMENTO_CACHE_NAME = "momento-cache-name";
+    public static final String MOMENTO_API_KEY_ENV = "momento-api-key-env";
+    public static final String MOMENTO_LOCAL_ENDPOINT = "momento-local-endpoint";
+    public static final String MOMENTO_REQUEST_TIMEOUT = "momento-request-timeout";
+    public static final String CACHE_TTL = "cache-ttl";
+    public static final String ADMIN_KEY_PREFIX = "admin-key-prefix";
+    public static final String ALL_ORDERS_KEY = "all-orders-key";
+    public static final String LIST_MAX_ENTRIES = "list-max-entries";
+    public static final String LIST_FLUSH_INTERVAL = "list-flush-interval";
+    public static final String TOMBSTONE_RETENTION = "tombstone-retention";
+    public static final String SINK_MAX_IN_FLIGHT = "sink-max-in-flight";
+    public static final String SINK_MAX_ATTEMPTS = "sink-max-attempts";
+    public static final String PARALLELISM = "parallelism";
+    public static final String MAX_PARALLELISM = "max-parallelism";
+
+    /** Longest TTL Momento accepts on on-demand caches. */
+    static final Duration MAX_TTL = Duration.ofHours(24);
+    /** DynamoDB Streams keeps records this long; tombstones must outlive it. */
+    static final Duration STREAM_RETENTION = Duration.ofHours(24);
+
+    public static final List<Parameter> PARAMETERS = Collections.unmodifiableList(Arrays.asList(
+            Parameter.required(STREAM_ARN, "ARN of the orders table's DynamoDB stream (view NEW_AND_OLD_IMAGES)."),
+            Parameter.optional(AWS_REGION, "AWS region of the stream; when absent, the region in the stream ARN."),
+            Parameter.optional(AWS_ENDPOINT, "Endpoint override for DynamoDB Streams, e.g. DynamoDB Local's http://127.0.0.1:8000."),
+            Parameter.withDefault(AWS_CREDENTIALS, "default-chain", "`default-chain` (the AWS SDK's default credentials) or `local-dummy` (fixed dummy keys, only for DynamoDB Local)."),
+            Parameter.withDefault(STREAM_INITIAL_POSITION, "TRIM_HORIZON", "Where a job without state starts reading: `TRIM_HORIZON` (oldest record) or `LATEST`."),
+            Parameter.withDefault(SHARD_DISCOVERY_INTERVAL, "10s", "How often the source looks for new shards (after splits)."),
+            Parameter.withDefault(MOMENTO_CACHE_NAME, "pizza", "Momento cache the views are written to."),
+            Parameter.withDefault(MOMENTO_API_KEY_ENV, "MOMENTO_API_KEY", "Environment variable that holds the Momento API key (ignored with momento-local-endpoint)."),
+            Parameter.optional(MOMENTO_LOCAL_ENDPOINT, "`host:port` of a plaintext Momento-protocol server (the loopback server); no API key is used."),
+            Parameter.withDefault(MOMENTO_REQUEST_TIMEOUT, "5s", "Deadline of one Momento request."),
+            Parameter.withDefault(CACHE_TTL, "1h", "TTL of every value written; lists with entries are re-written at half this age. At most 24h."),
+            Parameter.withDefault(ADMIN_KEY_PREFIX, CacheContract.DEFAULT_ADMIN_PREFIX, "Prefix of the admin detail key `ADMIN-<id>`."),
+            Parameter.withDefault(ALL_ORDERS_KEY, CacheContract.DEFAULT_ALL_ORDERS_KEY, "Key of the list of every order not COMPLETED."),
+            Parameter.withDefault(LIST_MAX_ENTRIES, "5000", "Most entries a list view holds (newest first); keeps values far under Momento's 5 MB item limit."),
+            Parameter.withDefault(LIST_FLUSH_INTERVAL, "250ms", "A list re-renders at most once per this interval, however many changes arrive."),
+            Parameter.withDefault(TOMBSTONE_RETENTION, "48h", "How long a deleted order's sequence number is kept; must exceed the stream's 24h retention."),
+            Parameter.withDefault(SINK_MAX_IN_FLIGHT, "64", "Most Momento writes in flight per sink subtask (one per key at most)."),
+            Parameter.withDefault(SINK_MAX_ATTEMPTS, "10", "Attempts for a retryable Momento error before the job fails and restarts from its last checkpoint."),
+            Parameter.optional(PARALLELISM, "Parallelism of the job; when absent, the cluster's default."),
+            Parameter.withDefault(MAX_PARALLELISM, "128", "Max parallelism (key groups). Changing it later discards keyed state.")));
+
+    private static final Pattern ARN_REGION = Pattern.compile("^arn:aws[a-z-]*:dynamodb:([a-z0-9-]+):");
+    private static final Pattern HOST_PORT = Pattern.compile("^([A-Za-z0-9.\\-]+|\\[[0-9a-fA-F:]+\\]):(\\d{1,5})$");
+
+    public final String streamArn;
+    public final String awsRegion;
+    public final String awsEndpoint;
+    public final boolean awsLocalDummyCredentials;
+    public final String streamInitialPosition;
+    public final Duration shardDiscoveryInterval;
+    public final String momentoCacheName;
+    public final String momentoApiKeyEnv;
+    /** Null unless a plaintext local server is used. */
+    public final String momentoLocalHost;
+    public final int momentoLocalPort;
+    public final Duration momentoRequestTimeout;
+    public final Duration cacheTtl;
+    public final String adminKeyPrefix;
+    public final String allOrdersKey;
+    public final int listMaxEntries;
+    public final Duration listFlushInterval;
+    public final Duration tombstoneRetention;
+    public final int sinkMaxInFlight;
+    public final int sinkMaxAttempts;
+    /** -1 when the cluster's default applies. */
+    public final int parallelism;
+    public final int maxParallelism;
+
+    private JobParameters(Reader r) {
+        streamArn = r.string(STREAM_ARN);
+        awsEndpoint = r.string(AWS_ENDPOINT);
+        String region = r.string(AWS_REGION);
+        if (region == null && streamArn != null) {
+            Matcher m = ARN_REGION.matcher(streamArn);
+            if (m.find()) {
+                region = m.group(1);
+            } else {
+                r.problem(STREAM_ARN, streamArn, "a DynamoDB stream ARN (arn:aws:dynamodb:<region>:<account>:table/<table>/stream/<label>)");
+            }
+        }
+        if ("ddblocal".equals(region)) {
+            r.problems.add("aws-region: the stream ARN names the region 'ddblocal' (DynamoDB Local), which the AWS client rejects; "
+                    + "set aws-region to any real region, e.g. us-east-1");
+        }
+        awsRegion = region;
+        String credentials = r.oneOf(AWS_CREDENTIALS, "default-chain", "local-dummy");
+        awsLocalDummyCredentials = "local-dummy".equals(credentials);
+        if (awsLocalDummyCredentials && awsEndpoint == null) {
+            r.problems.add("aws-credentials: 'local-dummy' only works against a local endpoint; set aws-endpoint too");
+        }
+        streamInitialPosition = r.oneOf(STREAM_INITIAL_POSITION, "TRIM_HORIZON", "LATEST");
+        shardDiscoveryInterval = r.duration(SHARD_DISCOVERY_INTERVAL, Duration.ofMillis(100), Duration.ofHours(1));
+        momentoCacheName = r.string(MOMENTO_CACHE_NAME);
+        momentoApiKeyEnv = r.string(MOMENTO_API_KEY_ENV);
+        String local = r.string(MOMENTO_LOCAL_ENDPOINT);
+        String host = null;
+        int port = -1;
+        if (local != null) {
+            Matcher m = HOST_PORT.matcher(local);
+            if (m.matches() && Integer.parseInt(m.group(2)) > 0 && Integer.parseInt(m.group(2)) < 65536) {
+                host = m.group(1);
+                port = Integer.parseInt(m.group(2));
+            } else {
+                r.problem(MOMENTO_LOCAL_ENDPOINT, local, "host:port, e.g. 127.0.0.1:9090");
+            }
+        }
+        momentoLocalHost = host;
+        momentoLocalPort = port;
+        momentoRequestTimeout = r.duration(MOMENTO_REQUEST_TIMEOUT, Duration.ofMillis(50), Duration.ofMinutes(5));
+        cacheTtl = r.duration(CACHE_TTL, Duration.ofSeconds(10), MAX_TTL);
+        adminKeyPrefix = r.string(ADMIN_KEY_PREFIX);
+        allOrdersKey = r.string(ALL_ORDERS_KEY);
+        if (adminKeyPrefix != null && allOrdersKey != null && allOrdersKey.startsWith(adminKeyPrefix)) {
+            r.problems.add(ALL_ORDERS_KEY + ": '" + allOrdersKey + "' must not start with " + ADMIN_KEY_PREFIX + " '" + adminKeyPrefix + "'");
+        }
+        listMaxEntries = r.integer(LIST_MAX_ENTRIES, 1, 1_000_000);
+        listFlushInterval = r.duration(LIST_FLUSH_INTERVAL, Duration.ofMillis(1), Duration.ofMinutes(10));
+        tombstoneRetention = r.duration(TOMBSTONE_RETENTION, Duration.ofMillis(1), Duration.ofDays(365));
+        if (tombstoneRetention != null && tombstoneRetention.compareTo(STREAM_RETENTION) <= 0) {
+            r.problems.add(TOMBSTONE_RETENTION + ": '" + r.raw(TOMBSTONE_RETENTION) + "' must be longer than the stream's 24h retention, "
+                    + "or a stale change replayed after a delete could bring the order back");
+        }
+        sinkMaxInFlight = r.integer(SINK_MAX_IN_FLIGHT, 1, 10_000);
+        sinkMaxAttempts = r.integer(SINK_MAX_ATTEMPTS, 1, 1000);
+        Integer p = r.optionalInteger(PARALLELISM, 1, 32_768);
+        parallelism = p == null ? -1 : p;
+        maxParallelism = r.integer(MAX_PARALLELISM, 1, 32_768);
+        if (p != null && maxParallelism > 0 && p > maxParallelism) {
+            r.problems.add(PARALLELISM + ": " + p + " exceeds " + MAX_PARALLELISM + " " + maxParallelism);
+        }
+        r.rejectUnknown();
+        if (!r.problems.isEmpty()) {
+            throw new InvalidParametersException(r.problems);
+        }
+    }
+
+    /** Reads and validates the parameters; throws listing every problem at once. */
+    public static JobParameters from(Map<String, String> values) {
+        return new JobParameters(new Reader(values));
+    }
+
+    public CacheContract cacheContract() {
+        return new CacheContract(adminKeyPrefix, allOrdersKey);
+    }
+
+    public boolean usesLocalMomento() {
+        return momentoLocalHost != null;
+    }
+
+    /** Collects problems instead of stopping at the first. */
+    private static final class Reader {
+        private final Map<String, String> values;
+        private final Map<String, Parameter> known = new LinkedHashMap<>();
+        final List<String> problems = new ArrayList<>();
+
+        Reader(Map<String, String> values) {
+            this.values = values;
+            for (Parameter p : PARAMETERS) {
+                known.put(p.name(), p);
+                if (p.isRequired() && blank(values.get(p.name()))) {
+                    problems.add(p.name() + ": required but missing (" + p.description() + ")");
+                }
+            }
+        }
+
+        String raw(String key) {
+            return values.get(key);
+        }
+
+        String string(String key) {
+            String v = values.get(key);
+            if (blank(v)) {
+                return known.get(key).defaultValue();
+            }
+            return v.trim();
+        }
+
+        void problem(String key, String value, String expected) {
+            problems.add(key + ": '" + value + "' is not valid; expected " + expected);
+        }
+
+        String oneOf(String key, String... allowed) {
+            String v = string(key);
+            for (String a : allowed) {
+                if (a.equalsIgnoreCase(v)) {
+                    return a;
+                }
+            }
+            problem(key, v, "one of " + String.join(", ", allowed));
+            return null;
+        }
+
+        Duration duration(String key, Duration min, Duration max) {
+            String v = string(key);
+            Duration d;
+            try {
+                d = TimeUtils.parseDuration(v);
+            } catch (RuntimeException e) {
+                problem(key, v, "a duration such as 250ms, 30s, 5min, 1h or 2d");
+                return null;
+            }
+            if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+                problem(key, v, "a duration between " + TimeUtils.formatWithHighestUnit(min)
+                        + " and " + TimeUtils.formatWithHighestUnit(max));
+                return null;
+            }
+            return d;
+        }
+
+        int integer(String key, int min, int max) {
+            Integer i = optionalInteger(key, min, max);
+            return i == null ? -1 : i;
+        }
+
+        Integer optionalInteger(String key, int min, int max) {
+            String v = string(key);
+            if (v == null) {
+                return null;
+            }
+            try {
+                int i = Integer.parseInt(v);
+                if (i >= min && i <= max) {
+                    return i;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            problem(key, v, "a whole number from " + min + " to " + max);
+            return null;
+        }
+
+        void rejectUnknown() {
+            for (String key : values.keySet()) {
+                if (!known.containsKey(key)) {
+                    problems.add(key + ": unknown parameter; known parameters are " + String.join(", ", known.keySet()));
+                }
+            }
+        }
+
+        private static boolean blank(String s) {
+            return s == null || s.trim().isEmpty();
+        }
+    }
+
+    @Override
+    public String toString() {
+        // No secret is held here: the API key is read from the environment by the sink at run time.
+        return String.format(Locale.ROOT,
+                "JobParameters{stream=%s, region=%s, endpoint=%s, cache=%s, localMomento=%s, ttl=%s, listMax=%d, flush=%s, tombstones=%s, parallelism=%d, maxParallelism=%d}",
+                streamArn, awsRegion, awsEndpoint, momentoCacheName,
+                usesLocalMomento() ? momentoLocalHost + ":" + momentoLocalPort : "no", cacheTtl, listMaxEntries,
+                listFlushInterval, tombstoneRetention, parallelism, maxParallelism);
+    }
+}

@@ -1,0 +1,97 @@
+package dev.ordercachesync.job;
+
+import dev.ordercachesync.config.JobParameters;
+import dev.ordercachesync.model.OrderChange;
+import dev.ordercachesync.model.RawStreamRecord;
+import dev.ordercachesync.ordering.OrderSequencer;
+import dev.ordercachesync.sink.CacheMutation;
+import dev.ordercachesync.sink.MomentoConnection;
+import dev.ordercachesync.sink.MomentoSink;
+import dev.ordercachesync.source.DeadLetter;
+import dev.ordercachesync.source.DeadLetterLogger;
+import dev.ordercachesync.source.DynamoDbStreamSourceFactory;
+import dev.ordercachesync.source.ParseStreamRecords;
+import dev.ordercachesync.source.StreamRecordParser;
+import dev.ordercachesync.views.CacheContract;
+import dev.ordercachesync.views.ListDelta;
+import dev.ordercachesync.views.ListViewMaterializer;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/** Wires the job: stream records → parse → sequence per order → list views → Momento. */
+public final class OrderCacheSyncPipeline {
+    private OrderCacheSyncPipeline() {}
+
+    /** Settings every run of the job needs, whatever the cluster's configuration says. */
+    public static void configure(StreamExecutionEnvironment env, JobParameters p) {
+        Configuration conf = new Configuration();
+        // A state type that would fall back to Kryo fails at start instead of breaking a later restore.
+        conf.set(PipelineOptions.GENERIC_TYPES, false);
+        env.configure(conf);
+        env.setMaxParallelism(p.maxParallelism);
+        if (p.parallelism > 0) {
+            env.setParallelism(p.parallelism);
+        }
+    }
+
+    /** The whole job reading the DynamoDB stream and writing Momento. */
+    public static void build(StreamExecutionEnvironment env, JobParameters p) {
+        DataStream<RawStreamRecord> records = env
+                .addSource(DynamoDbStreamSourceFactory.create(p), "DynamoDB stream " + p.streamArn,
+                        TypeInformation.of(RawStreamRecord.class))
+                .uid(OperatorIds.SOURCE);
+        build(records, p, new MomentoSink(MomentoConnection.from(p), p.sinkMaxInFlight, p.sinkMaxAttempts));
+    }
+
+    /** Everything after the source; tests feed records and may use another sink. */
+    public static void build(DataStream<RawStreamRecord> records, JobParameters p, Sink<CacheMutation> sink) {
+        CacheContract contract = p.cacheContract();
+
+        SingleOutputStreamOperator<OrderChange> changes = records
+                .process(new ParseStreamRecords(new StreamRecordParser(contract)), TypeInformation.of(OrderChange.class))
+                .uid(OperatorIds.PARSER).name("Parse stream records");
+
+        DataStream<DeadLetter> deadLetters = changes.getSideOutput(ParseStreamRecords.DEAD_LETTERS);
+        deadLetters.sinkTo(new DeadLetterLogger()).uid(OperatorIds.DEAD_LETTER_LOG).name("Log dead letters");
+
+        SingleOutputStreamOperator<CacheMutation> detailWrites = changes
+                .keyBy(new OrderIdKey())
+                .process(new OrderSequencer(contract, p.cacheTtl, p.tombstoneRetention), TypeInformation.of(CacheMutation.class))
+                .uid(OperatorIds.SEQUENCER).name("Sequence changes per order");
+
+        SingleOutputStreamOperator<CacheMutation> listWrites = detailWrites
+                .getSideOutput(OrderSequencer.LIST_DELTAS)
+                .keyBy(new ListKey())
+                .process(new ListViewMaterializer(contract, p.listMaxEntries, p.listFlushInterval, p.cacheTtl),
+                        TypeInformation.of(CacheMutation.class))
+                .uid(OperatorIds.LIST_MATERIALIZER).name("Materialize list views");
+
+        detailWrites.union(listWrites)
+                .sinkTo(sink)
+                .uid(OperatorIds.MOMENTO_SINK).name("Write Momento views");
+    }
+
+    static final class OrderIdKey implements KeySelector<OrderChange, String> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public String getKey(OrderChange change) {
+            return change.orderId;
+        }
+    }
+
+    static final class ListKey implements KeySelector<ListDelta, String> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public String getKey(ListDelta delta) {
+            return delta.listKey;
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package dev.ordercachesync.ordering;
+
+import dev.ordercachesync.model.ChangeKind;
+import dev.ordercachesync.model.Order;
+import dev.ordercachesync.model.OrderChange;
+import dev.ordercachesync.sink.CacheMutation;
+import dev.ordercachesync.views.CacheContract;
+import dev.ordercachesync.views.ListDelta;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+import java.math.BigInteger;
+import java.time.Duration;
+
+/**
+ * Keyed by order id: applies an order's changes in sequence-number order and never backwards.
+ *
+ * <p>A change is applied only when its sequence number is higher than the last one applied to the
+ * order (or the order's tombstone). Older and repeated changes, which replays, restores and shard
+ * splits produce, are dropped and counted. Applying a change emits the detail views on the main
+ * output and list deltas on {@link #LIST_DELTAS}.
+ */
+public class OrderSequencer extends KeyedProcessFunction<String, OrderChange, CacheMutation> {
+    private static final long serialVersionUID = 1L;
+
+    public static final OutputTag<ListDelta> LIST_DELTAS =
+            new OutputTag<>("list-deltas", TypeInformation.of(ListDelta.class));
+
+    static final String APPLIED_STATE = "applied-order";
+    static final String TOMBSTONE_STATE = "tombstone-sequence";
+
+    private final CacheContract contract;
+    private final long ttlMillis;
+    private final Duration tombstoneRetention;
+
+    private transient ValueState<AppliedOrder> applied;
+    private transient ValueState<BigInteger> tombstone;
+    private transient Counter changesApplied;
+    private transient Counter staleDropped;
+    private transient Counter ordersRemoved;
+
+    public OrderSequencer(CacheContract contract, Duration cacheTtl, Duration tombstoneRetention) {
+        this.contract = contract;
+        this.ttlMillis = cacheTtl.toMillis();
+        this.tombstoneRetention = tombstoneRetention;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        applied = getRuntimeContext().getState(
+                new ValueStateDescriptor<>(APPLIED_STATE, TypeInformation.of(AppliedOrder.class)));
+        ValueStateDescriptor<BigInteger> tombstoneDescriptor =
+                new ValueStateDescriptor<>(TOMBSTONE_STATE, Types.BIG_INT);
+        // Outlives the stream's retention, so no replayed change can be older than a forgotten tombstone.
+        tombstoneDescriptor.enableTimeToLive(StateTtlConfig.newBuilder(tombstoneRetention)
+                .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+                .build());
+        tombstone = getRuntimeContext().getState(tombstoneDescriptor);
+        changesApplied = getRuntimeContext().getMetricGroup().counter("changesApplied");
+        staleDropped = getRuntimeContext().getMetricGroup().counter("staleChangesDropped");
+        ordersRemoved = getRuntimeContext().getMetricGroup().counter("ordersRemoved");
+    }
+
+    @Override
+    public void processElement(OrderChange change, Context ctx, Collector<CacheMutation> out) throws Exception {
+        BigInteger sequence = change.sequence();
+        AppliedOrder current = applied.value();
+        BigInteger removedAt = tombstone.value();
+        if (isNotNewer(sequence, current == null ? null : current.lastSequence) || isNotNewer(sequence, removedAt)) {
+            staleDropped.inc();
+            return;
+        }
+        String orderId = change.orderId;
+        String previousCreator = current != null ? current.creator
+                : change.oldImage != null ? change.oldImage.creator : null;
+
+        if (change.kind == ChangeKind.REMOVE) {
+            out.collect(CacheMutation.delete(contract.detailKey(orderId)));
+            out.collect(CacheMutation.delete(contract.adminDetailKey(orderId)));
+            ctx.output(LIST_DELTAS, ListDelta.remove(contract.allOrdersKey(), orderId));
+            if (previousCreator != null && contract.reservedCreatorReason(previousCreator) == null) {
+                ctx.output(LIST_DELTAS, ListDelta.remove(contract.creatorListKey(previousCreator), orderId));
+            }
+            applied.clear();
+            tombstone.update(sequence);
+            ordersRemoved.inc();
+        } else {
+            Order order = change.newImage;
+            out.collect(CacheMutation.put(contract.detailKey(orderId), contract.renderDetail(order), ttlMillis));
+            out.collect(CacheMutation.put(contract.adminDetailKey(orderId), contract.renderAdminDetail(order), ttlMillis));
+            if (CacheContract.listedInAllOrders(order.status)) {
+                ctx.output(LIST_DELTAS, ListDelta.upsert(contract.allOrdersKey(), CacheContract.summaryOf(order)));
+            } else {
+                ctx.output(LIST_DELTAS, ListDelta.remove(contract.allOrdersKey(), orderId));
+            }
+            if (previousCreator != null && !previousCreator.equals(order.creator)
+                    && contract.reservedCreatorReason(previousCreator) == null) {
+                ctx.output(LIST_DELTAS, ListDelta.remove(contract.creatorListKey(previousCreator), orderId));
+            }
+            ctx.output(LIST_DELTAS, ListDelta.upsert(contract.creatorListKey(order.creator), CacheContract.summaryOf(order)));
+            applied.update(new AppliedOrder(sequence, order.creator));
+            tombstone.clear();
+        }
+        changesApplied.inc();
+    }
+
+    private static boolean isNotNewer(BigInteger candidate, BigInteger last) {
+        return last != null && candidate.compareTo(last) <= 0;
+    }
+}

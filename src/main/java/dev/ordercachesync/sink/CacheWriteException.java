@@ -1,0 +1,23 @@
+package dev.ordercachesync.sink;
+
+/** A cache write that failed; says whether trying again can help. Never carries a value or a secret. */
+public class CacheWriteException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    private final String errorCode;
+    private final boolean retryable;
+
+    public CacheWriteException(String errorCode, boolean retryable, String message, Throwable cause) {
+        super(message, cause);
+        this.errorCode = errorCode;
+        this.retryable = retryable;
+    }
+
+    public String errorCode() {
+        return errorCode;
+    }
+
+    public boolean isRetryable() {
+        return retryable;
+    }
+}

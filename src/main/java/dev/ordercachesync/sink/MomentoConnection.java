@@ -1,0 +1,80 @@
+package dev.ordercachesync.sink;
+
+import dev.ordercachesync.config.JobParameters;
+import momento.sdk.CacheClient;
+import momento.sdk.auth.CredentialProvider;
+import momento.sdk.auth.MomentoLocalProvider;
+import momento.sdk.config.Configuration;
+import momento.sdk.config.Configurations;
+
+import java.io.Serializable;
+import java.time.Duration;
+
+/**
+ * How to reach Momento: the real service with an API key from an environment variable, or a
+ * plaintext Momento-protocol server at host:port. Holds the variable's name, never the key.
+ */
+public final class MomentoConnection implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final String cacheName;
+    private final String apiKeyEnvVar;
+    private final String localHost;
+    private final int localPort;
+    private final Duration requestTimeout;
+    private final Duration defaultTtl;
+
+    private MomentoConnection(String cacheName, String apiKeyEnvVar, String localHost, int localPort,
+                              Duration requestTimeout, Duration defaultTtl) {
+        this.cacheName = cacheName;
+        this.apiKeyEnvVar = apiKeyEnvVar;
+        this.localHost = localHost;
+        this.localPort = localPort;
+        this.requestTimeout = requestTimeout;
+        this.defaultTtl = defaultTtl;
+    }
+
+    public static MomentoConnection from(JobParameters p) {
+        return new MomentoConnection(p.momentoCacheName, p.momentoApiKeyEnv, p.momentoLocalHost, p.momentoLocalPort,
+                p.momentoRequestTimeout, p.cacheTtl);
+    }
+
+    public static MomentoConnection local(String cacheName, String host, int port, Duration requestTimeout, Duration defaultTtl) {
+        return new MomentoConnection(cacheName, null, host, port, requestTimeout, defaultTtl);
+    }
+
+    public String cacheName() {
+        return cacheName;
+    }
+
+    /** Opens a client; the caller closes it. */
+    public CacheClient openClient() {
+        Configuration configuration = Configurations.InRegion.latest().withTimeout(requestTimeout);
+        return CacheClient.create(credentials(), configuration, defaultTtl);
+    }
+
+    private CredentialProvider credentials() {
+        if (localHost != null) {
+            return new MomentoLocalProvider(localHost, localPort);
+        }
+        String key = System.getenv(apiKeyEnvVar);
+        if (key == null || key.isBlank()) {
+            throw new IllegalStateException("The environment variable " + apiKeyEnvVar
+                    + " that should hold the Momento API key is not set or empty. Set it on every TaskManager, "
+                    + "or set " + JobParameters.MOMENTO_LOCAL_ENDPOINT + " to use a local Momento-protocol server.");
+        }
+        try {
+            return CredentialProvider.fromString(key);
+        } catch (RuntimeException e) {
+            // The SDK's message could echo the key, so it is not passed on.
+            throw new IllegalStateException("The Momento API key in " + apiKeyEnvVar
+                    + " is not a valid key (" + e.getClass().getSimpleName() + "); create a new key in the Momento console.");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return localHost != null ? "momento-local://" + localHost + ":" + localPort + "/" + cacheName
+                : "momento://" + cacheName + " (key from $" + apiKeyEnvVar + ")";
+    }
+}
