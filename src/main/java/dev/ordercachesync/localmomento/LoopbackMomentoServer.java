@@ -118,7 +118,11 @@ public final class LoopbackMomentoServer implements AutoCloseable {
         faults.clear();
     }
 
-    /** Every live item of the cache, keys and values decoded as UTF-8, sorted by key. */
+    /**
+     * Every live item of the cache, keys and values decoded as UTF-8, sorted by key.
+     *
+     * @throws IllegalArgumentException if there is no such cache, which in a test is almost always a typo
+     */
     public SortedMap<String, String> snapshot(String cacheName) {
         return existing(cacheName).snapshot(clockMillis.getAsLong());
     }
@@ -136,6 +140,8 @@ public final class LoopbackMomentoServer implements AutoCloseable {
     /**
      * The writes applied to one key, oldest first: the value of each set (UTF-8), or {@link #DELETED}.
      * Only the latest {@value Keyspace#HISTORY_LIMIT_PER_KEY} are kept.
+     *
+     * @throws IllegalArgumentException if there is no such cache
      */
     public List<String> writeHistory(String cacheName, String key) {
         return existing(cacheName).history(ByteString.copyFromUtf8(key));
