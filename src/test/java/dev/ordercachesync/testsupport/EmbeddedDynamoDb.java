@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -61,6 +63,17 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
 
     static final String SQLITE_PROPERTY = "sqlite4java.library.path";
     static final String DEFAULT_NATIVE_LIBS = "target/native-libs";
+
+    /**
+     * DynamoDB Local's AWS SDK v1 warns through java.util.logging, on first use of its stream code, that JAXB is
+     * missing on Java 9+ and it falls back to its own Base64: harmless, so keep it out of test output. Held in a field
+     * because java.util.logging only keeps weak references to loggers.
+     */
+    private static final Logger SDK_V1_BASE64_LOGGER = Logger.getLogger("com.amazonaws.util.Base64");
+
+    static {
+        SDK_V1_BASE64_LOGGER.setLevel(Level.SEVERE);
+    }
 
     private static final Duration TABLE_ACTIVE_TIMEOUT = Duration.ofSeconds(30);
     private static final int START_ATTEMPTS = 5;
