@@ -169,6 +169,23 @@ class EmbeddedDynamoDbTest {
         assertThat(replayed).isEqualTo(tableByKey(scanned));
     }
 
+    @Test
+    void sampleOrdersTellTheDemoStory() {
+        ddb.createOrderTable("OrderTableSample");
+
+        SampleOrders.write(ddb.client(), "OrderTableSample");
+
+        Map<String, Map<String, AttributeValue>> orders = WorkloadStep.ordersById(ddb.scanAll("OrderTableSample"));
+        assertThat(orders).isEqualTo(SampleOrders.expectedOrders());
+        assertThat(orders).containsOnlyKeys(SampleOrders.ORDER_1, SampleOrders.ORDER_2, SampleOrders.ORDER_3,
+                SampleOrders.ORDER_5, SampleOrders.ORDER_6);
+        assertThat(orders.get(SampleOrders.ORDER_1).get(OrderTable.STATUS).s()).isEqualTo(OrderTable.STATUS_COMPLETED);
+        assertThat(orders.get(SampleOrders.ORDER_2).get(OrderTable.NUM_ITEMS).n()).isEqualTo("2");
+        assertThat(orders.get(SampleOrders.ORDER_3).get(OrderTable.STATUS).s()).isEqualTo(OrderTable.STATUS_REJECTED);
+        assertThat(orders.get(SampleOrders.ORDER_5).get(OrderTable.STATUS).s()).isEqualTo(OrderTable.STATUS_WAITING);
+        assertThat(orders.get(SampleOrders.ORDER_5)).doesNotContainKey(OrderTable.LAST_UPDATED);
+    }
+
     // ------------------------------------------------------------------------------------------ stream probe
 
     /**
