@@ -1,0 +1,65 @@
+package dev.ordercachesync.testsupport;
+
+import dev.ordercachesync.config.JobParameters;
+import dev.ordercachesync.localmomento.LoopbackMomentoServer;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * DynamoDB Local with the workshop table, plus the loopback Momento server: everything the job talks
+ * to, on loopback, in this JVM. Used by end-to-end tests and by the local run.
+ */
+public final class LocalStack implements AutoCloseable {
+    public static final String TABLE = "OrderTable";
+    public static final String CACHE = "pizza";
+
+    public final EmbeddedDynamoDb dynamoDb;
+    public final LoopbackMomentoServer momento;
+    public final String streamArn;
+
+    private LocalStack(EmbeddedDynamoDb dynamoDb, LoopbackMomentoServer momento, String streamArn) {
+        this.dynamoDb = dynamoDb;
+        this.momento = momento;
+        this.streamArn = streamArn;
+    }
+
+    public static LocalStack start() {
+        EmbeddedDynamoDb ddb = EmbeddedDynamoDb.start();
+        try {
+            String arn = ddb.createOrderTable(TABLE);
+            LoopbackMomentoServer momento = LoopbackMomentoServer.builder().cache(CACHE).build().start();
+            return new LocalStack(ddb, momento, arn);
+        } catch (RuntimeException e) {
+            ddb.close();
+            throw e;
+        }
+    }
+
+    /** Parameters that point the job at this stack, tuned for quick local feedback. */
+    public Map<String, String> jobParameters() {
+        Map<String, String> p = new HashMap<>();
+        p.put(JobParameters.STREAM_ARN, streamArn);
+        p.put(JobParameters.AWS_REGION, "us-east-1");
+        p.put(JobParameters.AWS_ENDPOINT, dynamoDb.endpoint().toString());
+        p.put(JobParameters.AWS_CREDENTIALS, "local-dummy");
+        p.put(JobParameters.SHARD_DISCOVERY_INTERVAL, "1s");
+        p.put(JobParameters.MOMENTO_CACHE_NAME, CACHE);
+        p.put(JobParameters.MOMENTO_LOCAL_ENDPOINT, LoopbackMomentoServer.HOST + ":" + momento.port());
+        p.put(JobParameters.LIST_FLUSH_INTERVAL, "100ms");
+        return p;
+    }
+
+    public Map<String, String> cacheContents() {
+        return momento.snapshot(CACHE);
+    }
+
+    @Override
+    public void close() {
+        try {
+            momento.close();
+        } finally {
+            dynamoDb.close();
+        }
+    }
+}
