@@ -42,11 +42,20 @@ public final class OrderCacheSyncPipeline {
 
     /** The whole job reading the DynamoDB stream and writing Momento. */
     public static void build(StreamExecutionEnvironment env, JobParameters p) {
+        build(env, p, momentoSink(p));
+    }
+
+    /** The whole job with another sink (tests wrap the Momento sink to inject failures). */
+    public static void build(StreamExecutionEnvironment env, JobParameters p, Sink<CacheMutation> sink) {
         DataStream<RawStreamRecord> records = env
-                .addSource(DynamoDbStreamSourceFactory.create(p), "DynamoDB stream " + p.streamArn,
+                .addSource(DynamoDbStreamSourceFactory.create(p), "DynamoDB stream",
                         TypeInformation.of(RawStreamRecord.class))
                 .uid(OperatorIds.SOURCE);
-        build(records, p, new MomentoSink(MomentoConnection.from(p), p.sinkMaxInFlight, p.sinkMaxAttempts));
+        build(records, p, sink);
+    }
+
+    public static MomentoSink momentoSink(JobParameters p) {
+        return new MomentoSink(MomentoConnection.from(p), p.sinkMaxInFlight, p.sinkMaxAttempts);
     }
 
     /** Everything after the source; tests feed records and may use another sink. */

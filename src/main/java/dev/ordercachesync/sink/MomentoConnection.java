@@ -47,6 +47,10 @@ public final class MomentoConnection implements Serializable {
         return cacheName;
     }
 
+    public Duration requestTimeout() {
+        return requestTimeout;
+    }
+
     /** Opens a client; the caller closes it. */
     public CacheClient openClient() {
         Configuration configuration = Configurations.InRegion.latest().withTimeout(requestTimeout);

@@ -1,8 +1,10 @@
 package dev.ordercachesync.sink;
 
+import momento.sdk.CacheClient;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
 
 import java.time.Duration;
 
@@ -28,17 +30,25 @@ public class MomentoSink implements Sink<CacheMutation> {
 
     @Override
     public SinkWriter<CacheMutation> createWriter(WriterInitContext context) {
-        return new MomentoSinkWriter(
-                new MomentoCacheOperations(connection.openClient(), connection.cacheName()),
-                new RetryBackoff(RETRY_BASE, RETRY_CAP), maxInFlight, maxAttempts, context.metricGroup());
+        return createWriter(context.metricGroup());
     }
 
     /** Flink 1.20 still requires the deprecated variant; both build the same writer. */
     @Override
     @Deprecated
     public SinkWriter<CacheMutation> createWriter(InitContext context) {
-        return new MomentoSinkWriter(
-                new MomentoCacheOperations(connection.openClient(), connection.cacheName()),
-                new RetryBackoff(RETRY_BASE, RETRY_CAP), maxInFlight, maxAttempts, context.metricGroup());
+        return createWriter(context.metricGroup());
+    }
+
+    private SinkWriter<CacheMutation> createWriter(SinkWriterMetricGroup metrics) {
+        CacheClient client = connection.openClient();
+        try {
+            CacheExistenceCheck.requireCache(client, connection.cacheName(), connection.requestTimeout());
+        } catch (RuntimeException e) {
+            client.close();
+            throw e;
+        }
+        return new MomentoSinkWriter(new MomentoCacheOperations(client, connection.cacheName()),
+                new RetryBackoff(RETRY_BASE, RETRY_CAP), maxInFlight, maxAttempts, metrics);
     }
 }

@@ -1,0 +1,107 @@
+package dev.ordercachesync.job;
+
+import dev.ordercachesync.config.JobParameters;
+import dev.ordercachesync.localmomento.RpcNames;
+import dev.ordercachesync.testsupport.JobMetrics;
+import dev.ordercachesync.testsupport.JobUnderTest;
+import dev.ordercachesync.testsupport.LocalStack;
+import dev.ordercachesync.testsupport.OrderWorkload;
+import io.grpc.Status;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.util.ExceptionUtils;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The whole job while the Momento server misbehaves: the cache must still converge to the exact
+ * contract with nothing lost, and only a permanent error may fail the job.
+ */
+class SinkFaultsEndToEndTest {
+    private static final int PARALLELISM = 2;
+
+    @RegisterExtension
+    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
+            new MiniClusterResourceConfiguration.Builder()
+                    .setNumberTaskManagers(1)
+                    .setNumberSlotsPerTaskManager(PARALLELISM)
+                    .build());
+
+    @Test
+    void convergesThroughRandomErrorsThrottlingAndLatencySpikes() throws Exception {
+        try (LocalStack stack = LocalStack.start()) {
+            JobParameters params = JobUnderTest.parameters(stack, PARALLELISM);
+            stack.momento.faults()
+                    .failWithProbability(RpcNames.ALL, Status.Code.UNAVAILABLE, 0.2)
+                    .throttle(RpcNames.SET, 150)
+                    .latency(RpcNames.ALL, 0, 50);
+            JobClient job = JobUnderTest.start(params, Duration.ofMillis(500), 0, UnaryOperator.identity());
+            try {
+                OrderWorkload.standard().run(stack.dynamoDb.client(), LocalStack.TABLE);
+                Map<String, String> cache = JobUnderTest.awaitConvergence(stack, params, Duration.ofSeconds(180));
+
+                assertThat(cache).containsExactlyInAnyOrderEntriesOf(JobUnderTest.expectedFromTable(stack, params).get());
+                assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
+                JobMetrics metrics = new JobMetrics(MINI_CLUSTER.getClientConfiguration(), job.getJobID());
+                assertThat(metrics.jobMetric("numRestarts")).as("faults never failed the job").isZero();
+                assertThat(metrics.operatorMetricSum("cacheWriteRetries")).as("the faults really hit the sink").isPositive();
+            } finally {
+                job.cancel().get();
+            }
+        }
+    }
+
+    @Test
+    void backsOffThroughAFullOutageAndCatchesUpAfterwards() throws Exception {
+        try (LocalStack stack = LocalStack.start()) {
+            JobParameters params = JobUnderTest.parameters(stack, PARALLELISM);
+            JobClient job = JobUnderTest.start(params, Duration.ofMillis(500), 0, UnaryOperator.identity());
+            try {
+                OrderWorkload workload = OrderWorkload.standard();
+                workload.runFirstHalf(stack.dynamoDb.client(), LocalStack.TABLE);
+                JobUnderTest.awaitConvergence(stack, params, Duration.ofSeconds(120));
+
+                stack.momento.faults().outage(true);
+                workload.runSecondHalf(stack.dynamoDb.client(), LocalStack.TABLE);
+                TimeUnit.SECONDS.sleep(5);
+                assertThat(job.getJobStatus().get()).as("still running during the outage").isEqualTo(JobStatus.RUNNING);
+                stack.momento.faults().outage(false);
+
+                Map<String, String> cache = JobUnderTest.awaitConvergence(stack, params, Duration.ofSeconds(120));
+                assertThat(cache).containsExactlyInAnyOrderEntriesOf(JobUnderTest.expectedFromTable(stack, params).get());
+                JobMetrics metrics = new JobMetrics(MINI_CLUSTER.getClientConfiguration(), job.getJobID());
+                assertThat(metrics.jobMetric("numRestarts")).isZero();
+                assertThat(metrics.operatorMetricSum("cacheWriteRetries")).isPositive();
+            } finally {
+                job.cancel().get();
+            }
+        }
+    }
+
+    @Test
+    void anUnknownCacheFailsTheJobWithAMessageSayingWhatToFix() throws Exception {
+        try (LocalStack stack = LocalStack.start()) {
+            Map<String, String> values = stack.jobParameters();
+            values.put(JobParameters.MOMENTO_CACHE_NAME, "no-such-cache");
+            JobClient job = JobUnderTest.start(JobParameters.from(values), Duration.ofSeconds(1), 0, UnaryOperator.identity());
+
+            assertThatThrownBy(() -> job.getJobExecutionResult().get(60, TimeUnit.SECONDS))
+                    .isInstanceOf(ExecutionException.class)
+                    .satisfies(e -> assertThat(ExceptionUtils.findThrowableWithMessage(e, "'no-such-cache' does not exist"))
+                            .hasValueSatisfying(cause -> assertThat(cause.getMessage())
+                                    .contains("caches visible to this API key: pizza")
+                                    .contains("momento-cache-name")));
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package dev.ordercachesync.testsupport;
+
+import dev.ordercachesync.config.JobParameters;
+import dev.ordercachesync.job.OrderCacheSyncPipeline;
+import dev.ordercachesync.sink.CacheMutation;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+
+/** Starts the real job against a {@link LocalStack} on the test's MiniCluster and checks the cache. */
+public final class JobUnderTest {
+    private JobUnderTest() {}
+
+    public static JobParameters parameters(LocalStack stack, int parallelism) {
+        Map<String, String> values = stack.jobParameters();
+        values.put(JobParameters.PARALLELISM, Integer.toString(parallelism));
+        return JobParameters.from(values);
+    }
+
+    /**
+     * Submits the job. {@code sinkWrapper} lets a test wrap the Momento sink (e.g. to inject failures);
+     * {@code restarts} is the number of restarts allowed (0: the first failure fails the job).
+     */
+    public static JobClient start(JobParameters params, Duration checkpointInterval, int restarts,
+                                  UnaryOperator<Sink<CacheMutation>> sinkWrapper) throws Exception {
+        Configuration conf = new Configuration();
+        if (restarts > 0) {
+            conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+            conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, restarts);
+            conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
+        } else {
+            conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.enableCheckpointing(checkpointInterval.toMillis());
+        OrderCacheSyncPipeline.configure(env, params);
+        OrderCacheSyncPipeline.build(env, params, sinkWrapper.apply(OrderCacheSyncPipeline.momentoSink(params)));
+        return env.executeAsync("order-cache-sync-test");
+    }
+
+    /** What the contract computes from a scan of the table right now. */
+    public static Supplier<Map<String, String>> expectedFromTable(LocalStack stack, JobParameters params) {
+        return () -> params.cacheContract().expectedCache(
+                TableOrders.fromScan(stack.dynamoDb.scanAll(LocalStack.TABLE)), params.listMaxEntries);
+    }
+
+    /** Waits for the cache to equal the table's contract and stay so; returns the cache's final contents. */
+    public static Map<String, String> awaitConvergence(LocalStack stack, JobParameters params, Duration timeout)
+            throws InterruptedException {
+        return CacheConvergence.awaitEqual(expectedFromTable(stack, params), stack::cacheContents, timeout, Duration.ofSeconds(2));
+    }
+}
