@@ -8,6 +8,7 @@ import dev.ordercachesync.testsupport.ItemKey;
 import dev.ordercachesync.testsupport.JobMetrics;
 import dev.ordercachesync.testsupport.JobUnderTest;
 import dev.ordercachesync.testsupport.LocalStack;
+import dev.ordercachesync.testsupport.MiniClusters;
 import dev.ordercachesync.testsupport.OrderWorkload;
 import dev.ordercachesync.testsupport.TableOrders;
 import dev.ordercachesync.testsupport.WorkloadStep;
@@ -17,7 +18,6 @@ import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -44,14 +44,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * older version except by replaying values already written since the last checkpoint.
  */
 class FailoverEndToEndTest {
-    private static final int PARALLELISM = 2;
+    private static final int PARALLELISM = MiniClusters.PARALLELISM;
 
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(PARALLELISM)
-                    .build());
+    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(MiniClusters.withParallelism(PARALLELISM));
 
     @Test
     void convergesAfterRepeatedTaskFailuresWithoutMovingAnyOrderBackwards() throws Exception {

@@ -5,11 +5,11 @@ import dev.ordercachesync.localmomento.RpcNames;
 import dev.ordercachesync.testsupport.JobMetrics;
 import dev.ordercachesync.testsupport.JobUnderTest;
 import dev.ordercachesync.testsupport.LocalStack;
+import dev.ordercachesync.testsupport.MiniClusters;
 import dev.ordercachesync.testsupport.OrderWorkload;
 import io.grpc.Status;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.ExceptionUtils;
 import org.junit.jupiter.api.Test;
@@ -29,14 +29,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * contract with nothing lost, and only a permanent error may fail the job.
  */
 class SinkFaultsEndToEndTest {
-    private static final int PARALLELISM = 2;
+    private static final int PARALLELISM = MiniClusters.PARALLELISM;
 
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(PARALLELISM)
-                    .build());
+    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(MiniClusters.withParallelism(PARALLELISM));
 
     @Test
     void convergesThroughRandomErrorsThrottlingAndLatencySpikes() throws Exception {

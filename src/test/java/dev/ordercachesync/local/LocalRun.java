@@ -6,8 +6,7 @@ import dev.ordercachesync.job.OrderCacheSyncPipeline;
 import dev.ordercachesync.testsupport.CacheConvergence;
 import dev.ordercachesync.testsupport.LocalStack;
 import dev.ordercachesync.testsupport.SampleOrders;
-import dev.ordercachesync.testsupport.TableOrders;
-import dev.ordercachesync.views.CacheContract;
+import dev.ordercachesync.testsupport.JobUnderTest;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -54,9 +53,7 @@ public final class LocalRun {
             OUT.println("Writing sample orders: create, submit, status changes, an item edit, a delete ...");
             SampleOrders.write(stack.dynamoDb.client(), LocalStack.TABLE);
 
-            CacheContract contract = params.cacheContract();
-            Supplier<Map<String, String>> expected = () -> contract.expectedCache(
-                    TableOrders.fromScan(stack.dynamoDb.scanAll(LocalStack.TABLE)), params.listMaxEntries);
+            Supplier<Map<String, String>> expected = JobUnderTest.expectedFromTable(stack, params);
             Map<String, String> cache = CacheConvergence.awaitEqual(
                     expected, stack::cacheContents, Duration.ofSeconds(60), Duration.ofSeconds(1));
 
