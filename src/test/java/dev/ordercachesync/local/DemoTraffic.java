@@ -51,6 +51,7 @@ final class DemoTraffic implements AutoCloseable {
     private final AtomicLong completed = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
     private final List<String> deletedIds = new ArrayList<>();
+    private final List<String> creators = new ArrayList<>();
     /** When each write returned, in order: the n-th stream record's age is measured from here. */
     private final List<Long> writeTimes = new ArrayList<>();
 
@@ -154,6 +155,11 @@ final class DemoTraffic implements AutoCloseable {
         return new ArrayList<>(deletedIds);
     }
 
+    /** Every creator so far: verify checks that a creator whose orders are all gone has no list left. */
+    synchronized List<String> creators() {
+        return new ArrayList<>(creators);
+    }
+
     long writes() {
         return writes.get();
     }
@@ -176,6 +182,7 @@ final class DemoTraffic implements AutoCloseable {
     private synchronized Customer newCustomer() {
         customers.incrementAndGet();
         String creator = "10." + (1 + random.nextInt(254)) + "." + random.nextInt(256) + "." + (1 + random.nextInt(254));
+        creators.add(creator);
         return new Customer(creator, new Random(random.nextLong()));
     }
 

@@ -179,9 +179,11 @@ public final class LocalRun {
         awaitCatchUp(lastLine);
         endProgress();
 
-        // The demo knows which orders it deleted; verify cannot list keys, so it is told.
+        // The demo knows which orders it deleted and which creators it used; verify cannot list keys, so it is told.
         Path deletedIds = Paths.get("target", "demo-deleted-order-ids.txt");
         Files.write(deletedIds, traffic.deletedIds());
+        Path creators = Paths.get("target", "demo-creators.txt");
+        Files.write(creators, traffic.creators());
         OUT.println();
         OUT.println("Verifying the cache against the table (the `verify` command's check) ...");
         VerifyOptions options = VerifyOptions.parse(
@@ -194,7 +196,8 @@ public final class LocalRun {
                 "--scan-read-units-per-second", "5000",
                 "--cache-reads-per-second", "2000",
                 "--recheck-delay", "2s",
-                "--ids", deletedIds.toString());
+                "--ids", deletedIds.toString(),
+                "--creators", creators.toString());
         VerifyReport report = VerifyCommand.verify(options);
         report.print(OUT, LocalStack.TABLE, options.cacheDescription());
         return report.exitStatus();

@@ -280,6 +280,27 @@ class CacheVerifierTest {
         }
     }
 
+    @Test
+    void leavesOrdersTheJobRejectsUncheckedAndSaysSo() throws Exception {
+        Order template = liveOrders().get(0);
+        String id = "order-without-creator";
+        Map<String, AttributeValue> item = new LinkedHashMap<>(
+                workload.expectedTable().get(new ItemKey(template.id, OrderTable.SK_METADATA)));
+        item.put(OrderTable.PK, OrderTable.s(id));
+        item.remove(OrderTable.CREATOR);
+        stack.dynamoDb.client().putItem(r -> r.tableName(LocalStack.TABLE).item(item));
+        try {
+            VerifyReport report = verify();
+            assertThat(report.divergentKeys()).isEmpty();
+            assertThat(report.notCheckedKeys()).containsOnlyKeys(CONTRACT.detailKey(id), CONTRACT.adminDetailKey(id));
+            assertThat(report.rejected).containsOnlyKeys(id);
+            assertThat(report.rejected.get(id)).startsWith("MISSING_CREATOR");
+        } finally {
+            stack.dynamoDb.client().deleteItem(r -> r.tableName(LocalStack.TABLE)
+                    .key(new ItemKey(id, OrderTable.SK_METADATA).toAttributes()));
+        }
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private String[] commandLine(String... more) {
