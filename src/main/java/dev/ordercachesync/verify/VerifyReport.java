@@ -99,9 +99,9 @@ public final class VerifyReport {
                 + "(details of ids named by the scan, list entries or --ids; lists of creators named by admin values, "
                 + "rejected items or --creators).%n", keysChecked, keysExpectedPresent, keysExpectedAbsent);
         if (differingAtFirst > 0) {
-            out.printf(Locale.ROOT, "Re-check: %d keys differed at first; %d orders re-read in %d rounds, %d of them changed "
-                    + "during the check; %d keys then matched.%n", differingAtFirst, ordersReread, recheckRounds,
-                    ordersChangedDuringCheck.size(), settled.size());
+            out.printf(Locale.ROOT, "Re-check: %s differed at first; %s re-read in %s, %d of them changed "
+                    + "during the check; %s then matched.%n", count(differingAtFirst, "key"), count(ordersReread, "order"),
+                    count(recheckRounds, "round"), ordersChangedDuringCheck.size(), count(settled.size(), "key"));
         }
         if (!rejected.isEmpty()) {
             out.println("Orders the job rejects (it dead-letters their changes, so their detail keys are not checked):");
@@ -124,6 +124,10 @@ public final class VerifyReport {
                 keysChecked, keysChecked - divergent.size() - unsettled.size() - unreadable.size() - notChecked.size(),
                 divergent.size(), unsettled.size(), unreadable.size(), notChecked.size(), settled.size(),
                 exitStatus() == CONSISTENT ? "CONSISTENT" : exitStatus() == DIVERGENT ? "DIVERGENT" : "INCOMPLETE");
+    }
+
+    private static String count(int n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
     }
 
     /** One key whose cached value is not the contract's. */
