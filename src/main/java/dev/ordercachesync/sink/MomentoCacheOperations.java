@@ -51,6 +51,11 @@ public final class MomentoCacheOperations implements CacheWriteOperations {
         });
     }
 
+    /** Whether a call that failed with this code can succeed when tried again. */
+    public static boolean isRetryable(MomentoErrorCode code) {
+        return code == null || RETRYABLE.contains(code);
+    }
+
     static CacheWriteException classify(SdkException e) {
         MomentoErrorCode code = e.getErrorCode() == null ? MomentoErrorCode.UNKNOWN : e.getErrorCode();
         return new CacheWriteException(code.name(), RETRYABLE.contains(code), advice(code, e.getMessage()), null);

@@ -43,6 +43,11 @@ public final class MomentoConnection implements Serializable {
         return new MomentoConnection(cacheName, null, host, port, requestTimeout, defaultTtl);
     }
 
+    /** The real service, with the API key read from {@code apiKeyEnvVar} when a client is opened. */
+    public static MomentoConnection service(String cacheName, String apiKeyEnvVar, Duration requestTimeout, Duration defaultTtl) {
+        return new MomentoConnection(cacheName, apiKeyEnvVar, null, -1, requestTimeout, defaultTtl);
+    }
+
     public String cacheName() {
         return cacheName;
     }
