@@ -67,7 +67,7 @@ while :; do
     fi
   done
   overview="$(curl -fsS "$(ocs_rest_url)/overview" 2>/dev/null || true)"
-  if echo "$overview" | grep -q '"taskmanagers":[1-9]'; then
+  if echo "$overview" | grep -q '"taskmanagers":[1-9]' && echo "$overview" | grep -q '"slots-total":[1-9]'; then
     slots="$(echo "$overview" | sed -nE 's/.*"slots-total":([0-9]+).*/\1/p')"
     ocs_log "Flink cluster up: web UI $(ocs_rest_url), $slots task slots, conf $FLINK_CONF_DIR"
     exit 0

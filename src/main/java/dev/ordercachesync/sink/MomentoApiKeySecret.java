@@ -63,12 +63,14 @@ public final class MomentoApiKeySecret {
 
     /** Fetches the current version of the secret and returns the key in it. */
     public String fetchApiKey() {
+        // One call per subtask start: a client (and default credentials) of its own, closed right after.
+        DefaultCredentialsProvider defaults = credentials == null ? DefaultCredentialsProvider.builder().build() : null;
         SecretsManagerClientBuilder builder = SecretsManagerClient.builder()
                 .region(Region.of(region))
                 .httpClientBuilder(UrlConnectionHttpClient.builder()
                         .connectionTimeout(Duration.ofSeconds(5))
                         .socketTimeout(Duration.ofSeconds(10)))
-                .credentialsProvider(credentials != null ? credentials : DefaultCredentialsProvider.builder().build());
+                .credentialsProvider(credentials != null ? credentials : defaults);
         if (endpointOverride != null) {
             builder.endpointOverride(endpointOverride);
         }
@@ -83,6 +85,10 @@ public final class MomentoApiKeySecret {
         } catch (SdkException e) {
             throw new IllegalStateException("Could not read the Momento API key from secret " + secretId + " in " + region
                     + ": " + describeClientError(e));
+        } finally {
+            if (defaults != null) {
+                defaults.close();
+            }
         }
         return apiKeyFrom(response.secretString(), secretId);
     }
