@@ -30,6 +30,7 @@ public final class JobParameters implements Serializable {
     public static final String SHARD_DISCOVERY_INTERVAL = "shard-discovery-interval";
     public static final String MOMENTO_CACHE_NAME = "momento-cache-name";
     public static final String MOMENTO_API_KEY_ENV = "momento-api-key-env";
+    public static final String MOMENTO_API_KEY_SECRET_ID = "momento-api-key-secret-id";
     public static final String MOMENTO_LOCAL_ENDPOINT = "momento-local-endpoint";
     public static final String MOMENTO_REQUEST_TIMEOUT = "momento-request-timeout";
     public static final String CACHE_TTL = "cache-ttl";
@@ -56,7 +57,8 @@ public final class JobParameters implements Serializable {
             Parameter.withDefault(STREAM_INITIAL_POSITION, "TRIM_HORIZON", "Where a job without state starts reading: `TRIM_HORIZON` (oldest record) or `LATEST`."),
             Parameter.withDefault(SHARD_DISCOVERY_INTERVAL, "10s", "How often the source looks for new shards (after splits)."),
             Parameter.withDefault(MOMENTO_CACHE_NAME, "pizza", "Momento cache the views are written to."),
-            Parameter.withDefault(MOMENTO_API_KEY_ENV, "MOMENTO_API_KEY", "Environment variable that holds the Momento API key (ignored with momento-local-endpoint)."),
+            Parameter.withDefault(MOMENTO_API_KEY_ENV, "MOMENTO_API_KEY", "Environment variable that holds the Momento API key (ignored with momento-api-key-secret-id or momento-local-endpoint)."),
+            Parameter.optional(MOMENTO_API_KEY_SECRET_ID, "AWS Secrets Manager secret (ARN or name) holding the Momento API key, as JSON `{\"momento\": \"<key>\"}` or the plain key; when set, used instead of the environment variable."),
             Parameter.optional(MOMENTO_LOCAL_ENDPOINT, "`host:port` of a plaintext Momento-protocol server (the loopback server); no API key is used."),
             Parameter.withDefault(MOMENTO_REQUEST_TIMEOUT, "5s", "Deadline of one Momento request."),
             Parameter.withDefault(CACHE_TTL, "1h", "TTL of every value written; lists with entries are re-written at half this age. At most 24h."),
@@ -71,6 +73,8 @@ public final class JobParameters implements Serializable {
             Parameter.withDefault(MAX_PARALLELISM, "128", "Max parallelism (key groups). Changing it later discards keyed state.")));
 
     private static final Pattern ARN_REGION = Pattern.compile("^arn:aws[a-z-]*:dynamodb:([a-z0-9-]+):");
+    private static final Pattern SECRET_ARN_REGION = Pattern.compile("^arn:aws[a-z-]*:secretsmanager:([a-z0-9-]+):\\d{12}:secret:.+$");
+    private static final Pattern SECRET_NAME = Pattern.compile("^[A-Za-z0-9/_+=.@-]{1,512}$");
     private static final Pattern HOST_PORT = Pattern.compile("^([A-Za-z0-9.\\-]+|\\[[0-9a-fA-F:]+\\]):(\\d{1,5})$");
 
     public final String streamArn;
@@ -81,6 +85,10 @@ public final class JobParameters implements Serializable {
     public final Duration shardDiscoveryInterval;
     public final String momentoCacheName;
     public final String momentoApiKeyEnv;
+    /** Null unless the API key comes from Secrets Manager. */
+    public final String momentoApiKeySecretId;
+    /** Region of that secret: the one in its ARN, else {@link #awsRegion}. */
+    public final String momentoApiKeySecretRegion;
     /** Null unless a plaintext local server is used. */
     public final String momentoLocalHost;
     public final int momentoLocalPort;
@@ -123,6 +131,22 @@ public final class JobParameters implements Serializable {
         shardDiscoveryInterval = r.duration(SHARD_DISCOVERY_INTERVAL, Duration.ofMillis(100), Duration.ofHours(1));
         momentoCacheName = r.string(MOMENTO_CACHE_NAME);
         momentoApiKeyEnv = r.string(MOMENTO_API_KEY_ENV);
+        String secretId = r.string(MOMENTO_API_KEY_SECRET_ID);
+        String secretRegion = null;
+        if (secretId != null) {
+            Matcher m = SECRET_ARN_REGION.matcher(secretId);
+            if (m.matches()) {
+                secretRegion = m.group(1);
+            } else if (secretId.startsWith("arn:") || !SECRET_NAME.matcher(secretId).matches()) {
+                r.problem(MOMENTO_API_KEY_SECRET_ID, secretId,
+                        "a secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>) or a secret name");
+                secretId = null;
+            } else {
+                secretRegion = region;
+            }
+        }
+        momentoApiKeySecretId = secretId;
+        momentoApiKeySecretRegion = secretRegion;
         String local = r.string(MOMENTO_LOCAL_ENDPOINT);
         String host = null;
         int port = -1;
@@ -277,8 +301,9 @@ public final class JobParameters implements Serializable {
     public String toString() {
         // No secret is held here: the API key is read from the environment by the sink at run time.
         return String.format(Locale.ROOT,
-                "JobParameters{stream=%s, region=%s, endpoint=%s, cache=%s, localMomento=%s, ttl=%s, listMax=%d, flush=%s, tombstones=%s, parallelism=%d, maxParallelism=%d}",
+                "JobParameters{stream=%s, region=%s, endpoint=%s, cache=%s, apiKey=%s, localMomento=%s, ttl=%s, listMax=%d, flush=%s, tombstones=%s, parallelism=%d, maxParallelism=%d}",
                 streamArn, awsRegion, awsEndpoint, momentoCacheName,
+                momentoApiKeySecretId != null ? "secret " + momentoApiKeySecretId : "env " + momentoApiKeyEnv,
                 usesLocalMomento() ? momentoLocalHost + ":" + momentoLocalPort : "no", cacheTtl, listMaxEntries,
                 listFlushInterval, tombstoneRetention, parallelism, maxParallelism);
     }

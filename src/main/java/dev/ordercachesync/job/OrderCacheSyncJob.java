@@ -2,12 +2,15 @@ package dev.ordercachesync.job;
 
 import dev.ordercachesync.config.InvalidParametersException;
 import dev.ordercachesync.config.JobParameters;
-import org.apache.flink.api.java.utils.ParameterTool;
+import dev.ordercachesync.config.ParameterSources;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Entry point for clusters and the IDE: {@code --stream-arn ... [--parameter value ...]}. */
+/**
+ * Entry point for clusters and the IDE: {@code [--config-file PATH] [--parameter value ...]}; on Managed
+ * Flink the parameters come from the property group {@value ParameterSources#PROPERTY_GROUP}.
+ */
 public final class OrderCacheSyncJob {
     private static final Logger LOG = LoggerFactory.getLogger(OrderCacheSyncJob.class);
     public static final String JOB_NAME = "order-cache-sync";
@@ -17,7 +20,7 @@ public final class OrderCacheSyncJob {
     public static void main(String[] args) throws Exception {
         JobParameters params;
         try {
-            params = JobParameters.from(ParameterTool.fromArgs(args).toMap());
+            params = ParameterSources.load(args);
         } catch (InvalidParametersException e) {
             LOG.error(e.getMessage());
             throw e;

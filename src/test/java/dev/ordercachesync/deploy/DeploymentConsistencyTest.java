@@ -1,0 +1,305 @@
+package dev.ordercachesync.deploy;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.ordercachesync.config.JobParameters;
+import dev.ordercachesync.config.Parameter;
+import dev.ordercachesync.config.ParameterSources;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Keeps the deployment files in step with the code: the CloudFormation template's property group and
+ * README.md's parameter table name exactly the parameters of {@link JobParameters#PARAMETERS}, with the
+ * same defaults; the template is well-formed and least-privilege; the local cluster's runtime pom uses
+ * the job's Flink version. No AWS is needed: the files are parsed.
+ */
+class DeploymentConsistencyTest {
+    private static final Path ROOT = Paths.get("").toAbsolutePath();
+    private static final Path TEMPLATE = ROOT.resolve("deploy/msf/template.yaml");
+    private static final Set<String> PSEUDO_PARAMETERS = Set.of("AWS::AccountId", "AWS::Region", "AWS::Partition",
+            "AWS::StackName", "AWS::StackId", "AWS::URLSuffix", "AWS::NoValue");
+    private static final Pattern SUB_VARIABLE = Pattern.compile("\\$\\{([^}!]+)}");
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
+    @Test
+    void templatePropertyGroupHoldsEveryParameterWithItsDefault() throws IOException {
+        JsonNode template = template();
+        JsonNode groups = application(template).at("/Properties/ApplicationConfiguration/EnvironmentProperties/PropertyGroups");
+        assertThat(groups.size()).as("one property group").isEqualTo(1);
+        assertThat(groups.get(0).get("PropertyGroupId").asText()).isEqualTo(ParameterSources.PROPERTY_GROUP);
+        JsonNode map = groups.get(0).get("PropertyMap");
+
+        assertThat(fieldNames(map)).as("the property group names exactly the job's parameters")
+                .containsExactlyElementsOf(parameterNames());
+        for (Parameter p : JobParameters.PARAMETERS) {
+            JsonNode value = map.get(p.name());
+            if (value.isObject()) {
+                assertThat(value.has("Ref")).as(p.name() + " is a literal or a Ref to a template parameter").isTrue();
+                JsonNode cfnParameter = template.path("Parameters").path(value.get("Ref").asText());
+                assertThat(cfnParameter.isObject()).as(p.name() + " refers to a declared parameter").isTrue();
+                JsonNode cfnDefault = cfnParameter.get("Default");
+                if (p.isRequired()) {
+                    assertThat(cfnDefault).as(p.name() + " is required, so its template parameter has no default").isNull();
+                } else if (p.defaultValue() == null) {
+                    assertThat(cfnDefault == null || cfnDefault.asText().isEmpty()).as(p.name() + " has no default").isTrue();
+                } else {
+                    assertThat(cfnDefault).as(p.name() + " default").isNotNull();
+                    assertThat(cfnDefault.asText()).as(p.name() + " default").isEqualTo(p.defaultValue());
+                }
+            } else {
+                assertThat(value.isTextual()).as(p.name() + ": property values are strings").isTrue();
+                assertThat(p.isRequired()).as(p.name() + " is required: the template must ask for it").isFalse();
+                assertThat(value.asText()).as(p.name() + " default").isEqualTo(p.defaultValue() == null ? "" : p.defaultValue());
+            }
+        }
+    }
+
+    @Test
+    void readmeTableListsEveryParameterWithItsDefault() throws IOException {
+        Map<String, String> table = readmeParameterTable();
+        assertThat(new ArrayList<>(table.keySet())).as("README parameter table, in declaration order")
+                .containsExactlyElementsOf(parameterNames());
+        for (Parameter p : JobParameters.PARAMETERS) {
+            String cell = table.get(p.name());
+            if (p.isRequired()) {
+                assertThat(cell).as(p.name()).isEqualTo("(required)");
+            } else if (p.defaultValue() == null) {
+                assertThat(cell).as(p.name() + ": no default, so no literal value").doesNotStartWith("`");
+            } else {
+                assertThat(cell).as(p.name()).isEqualTo("`" + p.defaultValue() + "`");
+            }
+        }
+    }
+
+    @Test
+    void templateIsAManagedFlinkApplicationWithSnapshotsAndCheckpoints() throws IOException {
+        JsonNode template = template();
+        JsonNode resources = template.get("Resources");
+        Map<String, String> types = new LinkedHashMap<>();
+        resources.fields().forEachRemaining(e -> types.put(e.getKey(), e.getValue().path("Type").asText()));
+        assertThat(types).containsValues("AWS::KinesisAnalyticsV2::Application", "AWS::IAM::Role", "AWS::Logs::LogGroup",
+                "AWS::Logs::LogStream", "AWS::KinesisAnalyticsV2::ApplicationCloudWatchLoggingOption");
+
+        JsonNode app = application(template).get("Properties");
+        assertThat(app.path("RuntimeEnvironment").asText()).isEqualTo("FLINK-1_20");
+        assertThat(app.at("/ServiceExecutionRole/Fn::GetAtt/0").asText()).isEqualTo("ApplicationRole");
+        assertThat(app.at("/RunConfiguration/ApplicationRestoreConfiguration/ApplicationRestoreType").asText())
+                .isEqualTo("RESTORE_FROM_LATEST_SNAPSHOT");
+        assertThat(app.at("/RunConfiguration/FlinkRunConfiguration/AllowNonRestoredState").asBoolean(true)).isFalse();
+        JsonNode config = app.get("ApplicationConfiguration");
+        assertThat(config.at("/ApplicationSnapshotConfiguration/SnapshotsEnabled").asBoolean()).isTrue();
+        assertThat(config.at("/ApplicationCodeConfiguration/CodeContentType").asText()).isEqualTo("ZIPFILE");
+        JsonNode flink = config.get("FlinkApplicationConfiguration");
+        assertThat(flink.at("/CheckpointConfiguration/ConfigurationType").asText()).isEqualTo("CUSTOM");
+        assertThat(flink.at("/CheckpointConfiguration/CheckpointingEnabled").asBoolean()).isTrue();
+        assertThat(flink.at("/CheckpointConfiguration/CheckpointInterval/Ref").asText()).isEqualTo("CheckpointIntervalMillis");
+        assertThat(flink.at("/ParallelismConfiguration/ConfigurationType").asText()).isEqualTo("CUSTOM");
+        assertThat(flink.at("/ParallelismConfiguration/Parallelism/Ref").asText()).isEqualTo("Parallelism");
+        int maxParallelism = Integer.parseInt(defaultOf("max-parallelism"));
+        assertThat(template.at("/Parameters/Parallelism/MaxValue").asInt())
+                .as("the service's parallelism cannot exceed the job's max parallelism").isLessThanOrEqualTo(maxParallelism);
+    }
+
+    @Test
+    void everyReferenceInTheTemplateResolves() throws IOException {
+        JsonNode template = template();
+        Set<String> names = new TreeSet<>(PSEUDO_PARAMETERS);
+        names.addAll(fieldNames(template.get("Parameters")));
+        names.addAll(fieldNames(template.get("Resources")));
+        Set<String> conditions = new TreeSet<>(fieldNames(template.path("Conditions")));
+        List<String> unresolved = new ArrayList<>();
+        collectUnresolved(template.get("Resources"), names, conditions, unresolved);
+        collectUnresolved(template.get("Outputs"), names, conditions, unresolved);
+        collectUnresolved(template.get("Conditions"), names, conditions, unresolved);
+        assertThat(unresolved).as("Ref, Fn::GetAtt, Fn::Sub and Fn::If names that are not declared").isEmpty();
+        for (JsonNode resource : iterable(template.get("Resources"))) {
+            if (resource.has("Condition")) {
+                assertThat(conditions).contains(resource.get("Condition").asText());
+            }
+        }
+    }
+
+    @Test
+    void theRoleGrantsOnlyWhatTheJobUses() throws IOException {
+        JsonNode role = template().at("/Resources/ApplicationRole/Properties");
+        assertThat(role.at("/AssumeRolePolicyDocument/Statement/0/Principal/Service").asText())
+                .isEqualTo("kinesisanalytics.amazonaws.com");
+        List<JsonNode> statements = new ArrayList<>();
+        for (JsonNode policy : iterable(role.get("Policies"))) {
+            JsonNode document = policy.has("Fn::If") ? policy.get("Fn::If").get(1).get("PolicyDocument") : policy.get("PolicyDocument");
+            statements.addAll(listOf(document.get("Statement")));
+        }
+        Set<String> actions = new TreeSet<>();
+        for (JsonNode statement : statements) {
+            assertThat(statement.path("Effect").asText()).isEqualTo("Allow");
+            for (JsonNode action : listOf(statement.get("Action"))) {
+                assertThat(action.asText()).as("no wildcard actions").doesNotContain("*");
+                actions.add(action.asText());
+            }
+            for (JsonNode resource : listOf(statement.get("Resource"))) {
+                if (resource.isTextual() && resource.asText().equals("*")) {
+                    assertThat(listOf(statement.get("Action"))).extracting(JsonNode::asText)
+                            .as("only metrics, which have no resource ARN, use Resource *").containsExactly("cloudwatch:PutMetricData");
+                    assertThat(statement.at("/Condition/StringEquals/cloudwatch:namespace").asText()).isEqualTo("AWS/KinesisAnalytics");
+                }
+            }
+        }
+        assertThat(actions).containsExactlyInAnyOrder("s3:GetObject", "s3:GetObjectVersion", "dynamodb:DescribeStream",
+                "dynamodb:GetShardIterator", "dynamodb:GetRecords", "secretsmanager:GetSecretValue", "logs:PutLogEvents",
+                "logs:DescribeLogGroups", "logs:DescribeLogStreams", "cloudwatch:PutMetricData", "kms:Decrypt");
+        JsonNode stream = statements.stream().filter(s -> s.path("Sid").asText().equals("ReadOrderStream")).findFirst().orElseThrow();
+        assertThat(stream.at("/Resource/Ref").asText()).isEqualTo("StreamArn");
+        JsonNode secret = statements.stream().filter(s -> s.path("Sid").asText().equals("ReadMomentoApiKey")).findFirst().orElseThrow();
+        assertThat(secret.at("/Resource/Ref").asText()).isEqualTo("MomentoApiKeySecretArn");
+    }
+
+    @Test
+    void localClusterRuntimeUsesTheJobsVersions() throws IOException {
+        String jobPom = read(ROOT.resolve("pom.xml"));
+        String runtimePom = read(ROOT.resolve("deploy/local/runtime/pom.xml"));
+        for (String property : List.of("flink.version", "log4j.version", "plugin.dependency.version")) {
+            assertThat(property(runtimePom, property)).as(property).isEqualTo(property(jobPom, property));
+        }
+    }
+
+    @Test
+    void localClusterConfigurationHasWhatTheScriptsAndJobRelyOn() throws IOException {
+        JsonNode conf = YAML.readTree(ROOT.resolve("flink-conf/config.yaml").toFile());
+        JsonNode checkpointing = conf.at("/execution/checkpointing");
+        assertThat(checkpointing.path("interval").asText()).isNotEmpty();
+        assertThat(checkpointing.path("mode").asText()).isEqualTo("EXACTLY_ONCE");
+        assertThat(checkpointing.path("dir").asText()).startsWith("file:///");
+        assertThat(checkpointing.path("savepoint-dir").asText()).startsWith("file:///");
+        assertThat(conf.at("/state/backend/type").asText()).isEqualTo("rocksdb");
+        assertThat(conf.at("/restart-strategy/type").asText()).isNotEmpty();
+        assertThat(conf.at("/rest/port").asInt()).as("deploy/local/flink-env.sh's default").isEqualTo(8081);
+        assertThat(conf.at("/jobmanager/rpc/port").asInt()).as("deploy/local/flink-env.sh's default").isEqualTo(6123);
+        assertThat(conf.at("/taskmanager/numberOfTaskSlots").asInt())
+                .as("the end-to-end script rescales to 3").isGreaterThanOrEqualTo(3);
+    }
+
+    // ------------------------------------------------------------------------------------------------
+
+    private static JsonNode template() throws IOException {
+        return YAML.readTree(TEMPLATE.toFile());
+    }
+
+    private static JsonNode application(JsonNode template) {
+        for (JsonNode resource : iterable(template.get("Resources"))) {
+            if (resource.path("Type").asText().equals("AWS::KinesisAnalyticsV2::Application")) {
+                return resource;
+            }
+        }
+        throw new AssertionError("no AWS::KinesisAnalyticsV2::Application in " + TEMPLATE);
+    }
+
+    private static void collectUnresolved(JsonNode node, Set<String> names, Set<String> conditions, List<String> out) {
+        if (node == null) {
+            return;
+        }
+        if (node.isObject()) {
+            node.fields().forEachRemaining(e -> {
+                String key = e.getKey();
+                JsonNode v = e.getValue();
+                if (key.equals("Ref") && !names.contains(v.asText())) {
+                    out.add("Ref " + v.asText());
+                } else if (key.equals("Fn::GetAtt") && !names.contains(v.get(0).asText())) {
+                    out.add("Fn::GetAtt " + v.get(0).asText());
+                } else if (key.equals("Fn::Sub")) {
+                    Matcher m = SUB_VARIABLE.matcher(v.isArray() ? v.get(0).asText() : v.asText());
+                    while (m.find()) {
+                        String name = m.group(1).split("\\.")[0];
+                        if (!names.contains(name) && !name.contains("::")) {
+                            out.add("Fn::Sub ${" + m.group(1) + "}");
+                        }
+                    }
+                } else if ((key.equals("Fn::If") && !conditions.contains(v.get(0).asText()))
+                        || (key.equals("Condition") && v.isTextual() && !conditions.contains(v.asText()))) {
+                    out.add(key + " " + (v.isArray() ? v.get(0).asText() : v.asText()));
+                }
+                collectUnresolved(v, names, conditions, out);
+            });
+        } else if (node.isArray()) {
+            node.forEach(child -> collectUnresolved(child, names, conditions, out));
+        }
+    }
+
+    /** Parameter name to its default cell, from the table under README.md's "## Parameters". */
+    private static Map<String, String> readmeParameterTable() throws IOException {
+        List<String> lines = Files.readAllLines(ROOT.resolve("README.md"), StandardCharsets.UTF_8);
+        int start = lines.indexOf("## Parameters");
+        assertThat(start).as("README.md has a '## Parameters' section").isNotNegative();
+        Map<String, String> table = new LinkedHashMap<>();
+        Pattern row = Pattern.compile("^\\|\\s*`([a-z0-9-]+)`\\s*\\|\\s*(.*?)\\s*\\|.*\\|\\s*$");
+        for (int i = start + 1; i < lines.size() && !lines.get(i).startsWith("## "); i++) {
+            Matcher m = row.matcher(lines.get(i));
+            if (m.matches()) {
+                assertThat(table.put(m.group(1), m.group(2))).as("listed once: " + m.group(1)).isNull();
+            }
+        }
+        return table;
+    }
+
+    private static List<String> parameterNames() {
+        List<String> names = new ArrayList<>();
+        JobParameters.PARAMETERS.forEach(p -> names.add(p.name()));
+        return names;
+    }
+
+    private static String defaultOf(String name) {
+        return JobParameters.PARAMETERS.stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow().defaultValue();
+    }
+
+    private static List<String> fieldNames(JsonNode node) {
+        List<String> names = new ArrayList<>();
+        if (node != null) {
+            node.fieldNames().forEachRemaining(names::add);
+        }
+        return names;
+    }
+
+    private static List<JsonNode> listOf(JsonNode node) {
+        List<JsonNode> list = new ArrayList<>();
+        if (node != null && node.isArray()) {
+            node.forEach(list::add);
+        } else if (node != null) {
+            list.add(node);
+        }
+        return list;
+    }
+
+    private static Iterable<JsonNode> iterable(JsonNode node) {
+        return () -> node == null ? new ArrayList<JsonNode>().iterator() : (Iterator<JsonNode>) node.elements();
+    }
+
+    private static String property(String pom, String name) {
+        Matcher m = Pattern.compile("<" + Pattern.quote(name) + ">([^<]+)</").matcher(pom);
+        assertThat(m.find()).as(name + " in pom").isTrue();
+        return m.group(1).trim();
+    }
+
+    private static String read(Path file) throws IOException {
+        return new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+    }
+}
