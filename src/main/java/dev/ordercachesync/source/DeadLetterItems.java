@@ -1,5 +1,6 @@
 package dev.ordercachesync.source;
 
+import dev.ordercachesync.views.CacheContract;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.connector.base.sink.writer.ElementConverter;
 import org.apache.flink.connector.dynamodb.sink.DynamoDbWriteRequest;
@@ -28,6 +29,7 @@ public class DeadLetterItems implements ElementConverter<DeadLetter, DynamoDbWri
     public static final String TIME = "time";
     public static final String TIME_MILLIS = "timeMillis";
     public static final String RAW = "raw";
+    static final int MAX_POSITION_KEY_BYTES = 1024;
 
     @Override
     public DynamoDbWriteRequest apply(DeadLetter deadLetter, SinkWriter.Context context) {
@@ -54,7 +56,11 @@ public class DeadLetterItems implements ElementConverter<DeadLetter, DynamoDbWri
 
     static String partitionKey(DeadLetter d) {
         if (d.shardId != null && d.sequenceNumber != null) {
-            return d.shardId + "#" + d.sequenceNumber;
+            String position = d.shardId + "#" + d.sequenceNumber;
+            // DynamoDB refuses a partition key over 2048 bytes, and would fail the job; real positions are ~80.
+            if (CacheContract.utf8Length(position) <= MAX_POSITION_KEY_BYTES) {
+                return position;
+            }
         }
         return UUID.randomUUID().toString();
     }

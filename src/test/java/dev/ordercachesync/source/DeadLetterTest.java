@@ -61,4 +61,11 @@ class DeadLetterTest {
         assertThat(a).containsOnlyKeys(DeadLetterItems.PK, DeadLetterItems.REASON, DeadLetterItems.MESSAGE,
                 DeadLetterItems.TIME, DeadLetterItems.TIME_MILLIS);
     }
+
+    @Test
+    void aPositionTooLongForAPartitionKeyFallsBackToAnId() {
+        DeadLetter d = DeadLetter.of(RejectReason.MISSING_ORDER_ID, "no pk", null, "s".repeat(900), "9".repeat(900), 0L, "{}");
+        String pk = DeadLetterItems.item(d).get(DeadLetterItems.PK).s();
+        assertThat(pk).hasSize(36).doesNotContain("#");
+    }
 }
