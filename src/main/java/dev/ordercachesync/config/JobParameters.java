@@ -43,6 +43,8 @@ public final class JobParameters implements Serializable {
     public static final String SINK_MAX_ATTEMPTS = "sink-max-attempts";
     public static final String PARALLELISM = "parallelism";
     public static final String MAX_PARALLELISM = "max-parallelism";
+    public static final String DEAD_LETTER_TABLE = "dead-letter-table";
+    public static final String MAX_VALUE_BYTES = "max-value-bytes";
 
     /** Longest TTL Momento accepts on on-demand caches. */
     static final Duration MAX_TTL = Duration.ofHours(24);
@@ -52,7 +54,7 @@ public final class JobParameters implements Serializable {
     public static final List<Parameter> PARAMETERS = Collections.unmodifiableList(Arrays.asList(
             Parameter.required(STREAM_ARN, "ARN of the orders table's DynamoDB stream (view NEW_AND_OLD_IMAGES)."),
             Parameter.optional(AWS_REGION, "AWS region of the stream; when absent, the region in the stream ARN."),
-            Parameter.optional(AWS_ENDPOINT, "Endpoint override for DynamoDB Streams, e.g. DynamoDB Local's http://127.0.0.1:8000."),
+            Parameter.optional(AWS_ENDPOINT, "Endpoint override for DynamoDB Streams and the dead-letter table, e.g. DynamoDB Local's http://127.0.0.1:8000."),
             Parameter.withDefault(AWS_CREDENTIALS, "default-chain", "`default-chain` (the AWS SDK's default credentials) or `local-dummy` (fixed dummy keys, only for DynamoDB Local)."),
             Parameter.withDefault(STREAM_INITIAL_POSITION, "TRIM_HORIZON", "Where a job without state starts reading: `TRIM_HORIZON` (oldest record) or `LATEST`."),
             Parameter.withDefault(SHARD_DISCOVERY_INTERVAL, "10s", "How often the source looks for new shards (after splits)."),
@@ -70,11 +72,15 @@ public final class JobParameters implements Serializable {
             Parameter.withDefault(SINK_MAX_IN_FLIGHT, "64", "Most Momento writes in flight per sink subtask (one per key at most)."),
             Parameter.withDefault(SINK_MAX_ATTEMPTS, "10", "Attempts for a retryable Momento error before the job fails and restarts from its last checkpoint."),
             Parameter.optional(PARALLELISM, "Parallelism of the job; when absent, the cluster's default."),
-            Parameter.withDefault(MAX_PARALLELISM, "128", "Max parallelism (key groups). Changing it later discards keyed state.")));
+            Parameter.withDefault(MAX_PARALLELISM, "128", "Max parallelism (key groups). Changing it later discards keyed state."),
+            Parameter.optional(DEAD_LETTER_TABLE, "DynamoDB table that receives every dead letter (partition key `pk`, a string); when absent, dead letters are only logged and counted. Reached with the same aws-region, aws-endpoint and aws-credentials as the stream."),
+            Parameter.withDefault(MAX_VALUE_BYTES, Integer.toString(CacheContract.DEFAULT_MAX_VALUE_BYTES), "Largest value written to the cache, in UTF-8 bytes; a larger view is deleted instead and dead-lettered (VALUE_TOO_LARGE). At most 4998976 (Momento's 5 MB item limit less the longest key).")));
 
     private static final Pattern ARN_REGION = Pattern.compile("^arn:aws[a-z-]*:dynamodb:([a-z0-9-]+):");
     private static final Pattern SECRET_ARN_REGION = Pattern.compile("^arn:aws[a-z-]*:secretsmanager:([a-z0-9-]+):\\d{12}:secret:.+$");
     private static final Pattern SECRET_NAME = Pattern.compile("^[A-Za-z0-9/_+=.@-]{1,512}$");
+    /** DynamoDB's rule for table names. */
+    private static final Pattern TABLE_NAME = Pattern.compile("^[A-Za-z0-9_.-]{3,255}$");
     private static final Pattern HOST_PORT = Pattern.compile("^([A-Za-z0-9.\\-]+|\\[[0-9a-fA-F:]+\\]):(\\d{1,5})$");
 
     public final String streamArn;
@@ -104,6 +110,9 @@ public final class JobParameters implements Serializable {
     /** -1 when the cluster's default applies. */
     public final int parallelism;
     public final int maxParallelism;
+    /** Null when dead letters are only logged. */
+    public final String deadLetterTable;
+    public final int maxValueBytes;
 
     private JobParameters(Reader r) {
         streamArn = r.string(STREAM_ARN);
@@ -183,6 +192,12 @@ public final class JobParameters implements Serializable {
         if (p != null && maxParallelism > 0 && p > maxParallelism) {
             r.problems.add(PARALLELISM + ": " + p + " exceeds " + MAX_PARALLELISM + " " + maxParallelism);
         }
+        String table = r.string(DEAD_LETTER_TABLE);
+        if (table != null && !TABLE_NAME.matcher(table).matches()) {
+            r.problem(DEAD_LETTER_TABLE, table, "a DynamoDB table name (3 to 255 of A-Z a-z 0-9 _ . -)");
+        }
+        deadLetterTable = table;
+        maxValueBytes = r.integer(MAX_VALUE_BYTES, 1024, CacheContract.MOMENTO_MAX_ITEM_BYTES - CacheContract.MAX_KEY_BYTES);
         r.rejectUnknown();
         if (!r.problems.isEmpty()) {
             throw new InvalidParametersException(r.problems);
@@ -195,7 +210,7 @@ public final class JobParameters implements Serializable {
     }
 
     public CacheContract cacheContract() {
-        return new CacheContract(adminKeyPrefix, allOrdersKey);
+        return new CacheContract(adminKeyPrefix, allOrdersKey, maxValueBytes);
     }
 
     public boolean usesLocalMomento() {

@@ -11,6 +11,8 @@ public final class OperatorIds {
     public static final String LIST_MATERIALIZER = "list-view-materializer";
     public static final String MOMENTO_SINK = "momento-sink";
     public static final String DEAD_LETTER_LOG = "dead-letter-log";
+    /** Stateful: the DynamoDB sink keeps unwritten dead letters in checkpoints. */
+    public static final String DEAD_LETTER_TABLE = "dead-letter-table";
 
     private OperatorIds() {}
 }

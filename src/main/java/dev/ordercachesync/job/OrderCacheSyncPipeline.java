@@ -9,6 +9,7 @@ import dev.ordercachesync.sink.MomentoConnection;
 import dev.ordercachesync.sink.MomentoSink;
 import dev.ordercachesync.source.DeadLetter;
 import dev.ordercachesync.source.DeadLetterLogger;
+import dev.ordercachesync.source.DeadLetterTableSink;
 import dev.ordercachesync.source.DynamoDbStreamSourceFactory;
 import dev.ordercachesync.source.ParseStreamRecords;
 import dev.ordercachesync.source.StreamRecordParser;
@@ -58,16 +59,16 @@ public final class OrderCacheSyncPipeline {
         return new MomentoSink(MomentoConnection.from(p), p.sinkMaxInFlight, p.sinkMaxAttempts);
     }
 
-    /** Everything after the source; tests feed records and may use another sink. */
-    public static void build(DataStream<RawStreamRecord> records, JobParameters p, Sink<CacheMutation> sink) {
+    /**
+     * Everything after the source; tests feed records and may use another sink. Returns the dead letters of
+     * every operator, which are already logged (and written to the dead-letter table when one is set).
+     */
+    public static DataStream<DeadLetter> build(DataStream<RawStreamRecord> records, JobParameters p, Sink<CacheMutation> sink) {
         CacheContract contract = p.cacheContract();
 
         SingleOutputStreamOperator<OrderChange> changes = records
                 .process(new ParseStreamRecords(new StreamRecordParser(contract)), TypeInformation.of(OrderChange.class))
                 .uid(OperatorIds.PARSER).name("Parse stream records");
-
-        DataStream<DeadLetter> deadLetters = changes.getSideOutput(ParseStreamRecords.DEAD_LETTERS);
-        deadLetters.sinkTo(new DeadLetterLogger()).uid(OperatorIds.DEAD_LETTER_LOG).name("Log dead letters");
 
         SingleOutputStreamOperator<CacheMutation> detailWrites = changes
                 .keyBy(new OrderIdKey())
@@ -84,6 +85,17 @@ public final class OrderCacheSyncPipeline {
         detailWrites.union(listWrites)
                 .sinkTo(sink)
                 .uid(OperatorIds.MOMENTO_SINK).name("Write Momento views");
+
+        // Parsing rejects records; the sequencer and the lists reject views over the size bound.
+        DataStream<DeadLetter> deadLetters = changes.getSideOutput(ParseStreamRecords.DEAD_LETTERS)
+                .union(detailWrites.getSideOutput(ParseStreamRecords.DEAD_LETTERS),
+                        listWrites.getSideOutput(ParseStreamRecords.DEAD_LETTERS));
+        deadLetters.sinkTo(new DeadLetterLogger()).uid(OperatorIds.DEAD_LETTER_LOG).name("Log dead letters");
+        if (p.deadLetterTable != null) {
+            deadLetters.sinkTo(DeadLetterTableSink.create(p))
+                    .uid(OperatorIds.DEAD_LETTER_TABLE).name("Write dead-letter table");
+        }
+        return deadLetters;
     }
 
     static final class OrderIdKey implements KeySelector<OrderChange, String> {

@@ -9,7 +9,9 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The items of one cache, plus the order in which writes were applied to each key. Expiry is lazy: an item
@@ -70,6 +72,15 @@ final class Keyspace {
     synchronized List<String> history(ByteString key) {
         Deque<String> history = historyByKey.get(key);
         return history == null ? List.of() : new ArrayList<>(history);
+    }
+
+    /** Every key a set or delete was ever applied to, live or not. */
+    synchronized SortedSet<String> writtenKeys() {
+        SortedSet<String> keys = new TreeSet<>();
+        for (ByteString key : historyByKey.keySet()) {
+            keys.add(key.toStringUtf8());
+        }
+        return keys;
     }
 
     private void record(ByteString key, String applied) {

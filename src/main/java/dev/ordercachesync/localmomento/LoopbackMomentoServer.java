@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.SortedMap;
+import java.util.SortedSet;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
@@ -145,6 +146,16 @@ public final class LoopbackMomentoServer implements AutoCloseable {
      */
     public List<String> writeHistory(String cacheName, String key) {
         return existing(cacheName).history(ByteString.copyFromUtf8(key));
+    }
+
+    /**
+     * Every key of the cache that a set or delete was ever applied to, sorted: what a test checks to prove
+     * that nothing wrote outside the keys it should.
+     *
+     * @throws IllegalArgumentException if there is no such cache
+     */
+    public SortedSet<String> writtenKeys(String cacheName) {
+        return existing(cacheName).writtenKeys();
     }
 
     /** Stops at once: open calls (black-holed or delayed ones included) are cancelled, pending writes dropped. */

@@ -4,6 +4,9 @@ import dev.ordercachesync.model.ChangeKind;
 import dev.ordercachesync.model.Order;
 import dev.ordercachesync.model.OrderChange;
 import dev.ordercachesync.sink.CacheMutation;
+import dev.ordercachesync.source.DeadLetter;
+import dev.ordercachesync.source.ParseStreamRecords;
+import dev.ordercachesync.source.RejectReason;
 import dev.ordercachesync.views.CacheContract;
 import dev.ordercachesync.views.ListDelta;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -26,7 +29,8 @@ import java.time.Duration;
  * <p>A change is applied only when its sequence number is higher than the last one applied to the
  * order (or the order's tombstone). Older and repeated changes, which replays, restores and shard
  * splits produce, are dropped and counted. Applying a change emits the detail views on the main
- * output and list deltas on {@link #LIST_DELTAS}.
+ * output and list deltas on {@link #LIST_DELTAS}. A detail view over the contract's value bound is
+ * deleted instead of written, with a dead letter on {@link ParseStreamRecords#DEAD_LETTERS}.
  */
 public class OrderSequencer extends KeyedProcessFunction<String, OrderChange, CacheMutation> {
     private static final long serialVersionUID = 1L;
@@ -46,6 +50,7 @@ public class OrderSequencer extends KeyedProcessFunction<String, OrderChange, Ca
     private transient Counter changesApplied;
     private transient Counter staleDropped;
     private transient Counter ordersRemoved;
+    private transient Counter valuesTooLarge;
 
     public OrderSequencer(CacheContract contract, Duration cacheTtl, Duration tombstoneRetention) {
         this.contract = contract;
@@ -68,6 +73,8 @@ public class OrderSequencer extends KeyedProcessFunction<String, OrderChange, Ca
         changesApplied = getRuntimeContext().getMetricGroup().counter("changesApplied");
         staleDropped = getRuntimeContext().getMetricGroup().counter("staleChangesDropped");
         ordersRemoved = getRuntimeContext().getMetricGroup().counter("ordersRemoved");
+        valuesTooLarge = getRuntimeContext().getMetricGroup().addGroup("deadLetters")
+                .counter(RejectReason.VALUE_TOO_LARGE.name());
     }
 
     @Override
@@ -87,7 +94,7 @@ public class OrderSequencer extends KeyedProcessFunction<String, OrderChange, Ca
             out.collect(CacheMutation.delete(contract.detailKey(orderId)));
             out.collect(CacheMutation.delete(contract.adminDetailKey(orderId)));
             ctx.output(LIST_DELTAS, ListDelta.remove(contract.allOrdersKey(), orderId));
-            if (previousCreator != null && contract.reservedCreatorReason(previousCreator) == null) {
+            if (contract.hasListView(previousCreator)) {
                 ctx.output(LIST_DELTAS, ListDelta.remove(contract.creatorListKey(previousCreator), orderId));
             }
             applied.clear();
@@ -95,15 +102,23 @@ public class OrderSequencer extends KeyedProcessFunction<String, OrderChange, Ca
             ordersRemoved.inc();
         } else {
             Order order = change.newImage;
-            out.collect(CacheMutation.put(contract.detailKey(orderId), contract.renderDetail(order), ttlMillis));
-            out.collect(CacheMutation.put(contract.adminDetailKey(orderId), contract.renderAdminDetail(order), ttlMillis));
+            StringBuilder tooLarge = new StringBuilder();
+            putOrDelete(out, contract.detailKey(orderId), contract.renderDetail(order), tooLarge);
+            putOrDelete(out, contract.adminDetailKey(orderId), contract.renderAdminDetail(order), tooLarge);
+            if (tooLarge.length() > 0) {
+                valuesTooLarge.inc();
+                ctx.output(ParseStreamRecords.DEAD_LETTERS, DeadLetter.of(RejectReason.VALUE_TOO_LARGE,
+                        "order '" + orderId + "': " + tooLarge + " over max-value-bytes " + contract.maxValueBytes()
+                                + "; deleted instead of written, so readers fall back to the table",
+                        orderId, change.shardId, change.sequenceNumber, ctx.timerService().currentProcessingTime(), null));
+            }
             if (CacheContract.listedInAllOrders(order.status)) {
                 ctx.output(LIST_DELTAS, ListDelta.upsert(contract.allOrdersKey(), CacheContract.summaryOf(order)));
             } else {
                 ctx.output(LIST_DELTAS, ListDelta.remove(contract.allOrdersKey(), orderId));
             }
             if (previousCreator != null && !previousCreator.equals(order.creator)
-                    && contract.reservedCreatorReason(previousCreator) == null) {
+                    && contract.hasListView(previousCreator)) {
                 ctx.output(LIST_DELTAS, ListDelta.remove(contract.creatorListKey(previousCreator), orderId));
             }
             ctx.output(LIST_DELTAS, ListDelta.upsert(contract.creatorListKey(order.creator), CacheContract.summaryOf(order)));
@@ -111,6 +126,17 @@ public class OrderSequencer extends KeyedProcessFunction<String, OrderChange, Ca
             tombstone.clear();
         }
         changesApplied.inc();
+    }
+
+    /** A value over the bound is deleted, never skipped: an older value left in place would be stale. */
+    private void putOrDelete(Collector<CacheMutation> out, String key, String value, StringBuilder tooLarge) {
+        if (contract.fits(value)) {
+            out.collect(CacheMutation.put(key, value, ttlMillis));
+        } else {
+            out.collect(CacheMutation.delete(key));
+            tooLarge.append(tooLarge.length() == 0 ? "" : ", ")
+                    .append("key '").append(key).append("' is ").append(CacheContract.utf8Length(value)).append(" bytes");
+        }
     }
 
     private static boolean isNotNewer(BigInteger candidate, BigInteger last) {

@@ -4,6 +4,9 @@ package dev.ordercachesync.source;
 public class DeadLetter {
     /** Longest raw record kept, so one huge item cannot bloat logs or the dead-letter table. */
     public static final int MAX_RAW_CHARS = 4096;
+    /** Longest message and order id kept: a hostile record can make either arbitrarily long. */
+    public static final int MAX_TEXT_CHARS = 1024;
+    static final String TRUNCATED = "...(truncated)";
 
     public String reason;
     public String message;
@@ -20,13 +23,21 @@ public class DeadLetter {
                                 String sequenceNumber, long timeMillis, String raw) {
         DeadLetter d = new DeadLetter();
         d.reason = reason.name();
-        d.message = message;
-        d.orderId = orderId;
-        d.shardId = shardId;
-        d.sequenceNumber = sequenceNumber;
+        d.message = truncate(message, MAX_TEXT_CHARS);
+        d.orderId = truncate(orderId, MAX_TEXT_CHARS);
+        d.shardId = truncate(shardId, MAX_TEXT_CHARS);
+        d.sequenceNumber = truncate(sequenceNumber, MAX_TEXT_CHARS);
         d.timeMillis = timeMillis;
-        d.rawRecord = raw == null || raw.length() <= MAX_RAW_CHARS ? raw : raw.substring(0, MAX_RAW_CHARS) + "...(truncated)";
+        d.rawRecord = truncate(raw, MAX_RAW_CHARS);
         return d;
+    }
+
+    static String truncate(String s, int maxChars) {
+        if (s == null || s.length() <= maxChars) {
+            return s;
+        }
+        int end = Character.isHighSurrogate(s.charAt(maxChars - 1)) ? maxChars - 1 : maxChars;
+        return s.substring(0, end) + TRUNCATED;
     }
 
     @Override

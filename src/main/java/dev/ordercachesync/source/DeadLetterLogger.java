@@ -41,7 +41,8 @@ public class DeadLetterLogger implements Sink<DeadLetter> {
             }
             if (linesInWindow++ < MAX_LINES_PER_SECOND) {
                 LOG.warn("Dead letter {}: {} (order {}, shard {}, sequence {})",
-                        d.reason, d.message, d.orderId, d.shardId, d.sequenceNumber);
+                        d.reason, printable(d.message), printable(d.orderId), printable(d.shardId),
+                        printable(d.sequenceNumber));
             } else {
                 suppressed++;
             }
@@ -52,5 +53,28 @@ public class DeadLetterLogger implements Sink<DeadLetter> {
 
         @Override
         public void close() {}
+    }
+
+    /** Escapes control characters, so a hostile value cannot forge or split log lines. */
+    static String printable(String s) {
+        if (s == null) {
+            return null;
+        }
+        StringBuilder out = null;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean control = Character.isISOControl(c) || c == 0x2028 || c == 0x2029;
+            if (control && out == null) {
+                out = new StringBuilder(s.length() + 16).append(s, 0, i);
+            }
+            if (out != null) {
+                if (control) {
+                    out.append(String.format("\\u%04x", (int) c));
+                } else {
+                    out.append(c);
+                }
+            }
+        }
+        return out == null ? s : out.toString();
     }
 }

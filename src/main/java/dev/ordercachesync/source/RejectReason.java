@@ -11,7 +11,10 @@ public enum RejectReason {
     WRONG_ATTRIBUTE_TYPE("an order attribute has the wrong DynamoDB type or format"),
     MISSING_CREATOR("the order has no creator"),
     RESERVED_CREATOR("the creator collides with a key the job owns"),
-    RESERVED_ORDER_ID("the order id collides with a key the job owns");
+    RESERVED_ORDER_ID("the order id collides with a key the job owns"),
+    CREATOR_TOO_LONG("the creator is too long to be a cache key"),
+    ORDER_ID_TOO_LONG("the order id is too long to be a cache key"),
+    VALUE_TOO_LARGE("a rendered view is over max-value-bytes, so its key was deleted instead of written");
 
     private final String description;
 

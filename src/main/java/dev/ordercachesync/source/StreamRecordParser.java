@@ -88,6 +88,10 @@ public final class StreamRecordParser implements Serializable {
         if (reservedId != null) {
             throw new InvalidStreamRecordException(RejectReason.RESERVED_ORDER_ID, orderId, reservedId);
         }
+        String idTooLong = contract.orderIdTooLongReason(orderId);
+        if (idTooLong != null) {
+            throw new InvalidStreamRecordException(RejectReason.ORDER_ID_TOO_LONG, orderId, idTooLong);
+        }
 
         Order previous = OrderImageReader.readLenient(oldImage, orderId);
         if (!isOrder) {
@@ -98,6 +102,10 @@ public final class StreamRecordParser implements Serializable {
         String reservedCreator = contract.reservedCreatorReason(current.creator);
         if (reservedCreator != null) {
             throw new InvalidStreamRecordException(RejectReason.RESERVED_CREATOR, orderId, reservedCreator);
+        }
+        String creatorTooLong = contract.creatorTooLongReason(current.creator);
+        if (creatorTooLong != null) {
+            throw new InvalidStreamRecordException(RejectReason.CREATOR_TOO_LONG, orderId, creatorTooLong);
         }
         return new OrderChange(kind, orderId, sequenceNumber, raw.shardId, current, previous);
     }

@@ -30,6 +30,18 @@ public final class CacheContract implements Serializable {
     public static final String DEFAULT_ALL_ORDERS_KEY = "all-orders";
     public static final String COMPLETED = "COMPLETED";
 
+    /**
+     * Longest key the job writes, in UTF-8 bytes. Momento documents no key limit of its own: its 5 MB item
+     * limit counts key and value together (docs.momentohq.com/cache/manage/limits). 1 KiB is DynamoDB's limit
+     * for the creator as the sort key of the table's {@code type} index, so no creator of the workshop table
+     * is longer, and anything longer in a stream record is a mistake or an attack.
+     */
+    public static final int MAX_KEY_BYTES = 1024;
+    /** Momento's item limit, "5 MB", read as the smaller 5,000,000 bytes; includes the key. */
+    public static final int MOMENTO_MAX_ITEM_BYTES = 5_000_000;
+    /** Default bound on a rendered value: far under Momento's item limit. */
+    public static final int DEFAULT_MAX_VALUE_BYTES = 1_048_576;
+
     /** Newest {@code createdAt} first; ties broken by id so every render of a list is identical. */
     public static final Comparator<OrderSummary> LIST_ORDER =
             Comparator.comparing((OrderSummary s) -> s.createdAt, Comparator.nullsLast(Comparator.reverseOrder()))
@@ -39,8 +51,13 @@ public final class CacheContract implements Serializable {
 
     private final String adminPrefix;
     private final String allOrdersKey;
+    private final int maxValueBytes;
 
     public CacheContract(String adminPrefix, String allOrdersKey) {
+        this(adminPrefix, allOrdersKey, DEFAULT_MAX_VALUE_BYTES);
+    }
+
+    public CacheContract(String adminPrefix, String allOrdersKey, int maxValueBytes) {
         if (adminPrefix == null || adminPrefix.isEmpty()) {
             throw new IllegalArgumentException("admin key prefix must not be empty: admin views would overwrite user views");
         }
@@ -51,8 +68,13 @@ public final class CacheContract implements Serializable {
             throw new IllegalArgumentException("all-orders key '" + allOrdersKey
                     + "' must not start with the admin key prefix '" + adminPrefix + "'");
         }
+        if (maxValueBytes < 1 || maxValueBytes > MOMENTO_MAX_ITEM_BYTES - MAX_KEY_BYTES) {
+            throw new IllegalArgumentException("max value bytes " + maxValueBytes + " must be from 1 to "
+                    + (MOMENTO_MAX_ITEM_BYTES - MAX_KEY_BYTES));
+        }
         this.adminPrefix = adminPrefix;
         this.allOrdersKey = allOrdersKey;
+        this.maxValueBytes = maxValueBytes;
     }
 
     public static CacheContract defaults() {
@@ -93,6 +115,63 @@ public final class CacheContract implements Serializable {
             return "creator '" + creator + "' starts with the admin key prefix '" + adminPrefix + "'";
         }
         return null;
+    }
+
+    /** Why a creator's list key would be longer than {@link #MAX_KEY_BYTES}, or null when it is short enough. */
+    public String creatorTooLongReason(String creator) {
+        int bytes = utf8Length(creatorListKey(creator));
+        return bytes <= MAX_KEY_BYTES ? null
+                : "creator '" + abbreviate(creator) + "' is " + bytes + " bytes as a cache key, over the " + MAX_KEY_BYTES + " allowed";
+    }
+
+    /** Why an order's admin key (its longest) would be longer than {@link #MAX_KEY_BYTES}, or null. */
+    public String orderIdTooLongReason(String orderId) {
+        int bytes = utf8Length(adminDetailKey(orderId));
+        return bytes <= MAX_KEY_BYTES ? null
+                : "order id '" + abbreviate(orderId) + "' makes the admin key " + bytes + " bytes long, over the " + MAX_KEY_BYTES + " allowed";
+    }
+
+    /**
+     * Whether a creator may have a list view at all. The sequencer checks it again for creators read from old
+     * images, which the parser reads leniently.
+     */
+    public boolean hasListView(String creator) {
+        return creator != null && !creator.isBlank()
+                && reservedCreatorReason(creator) == null && creatorTooLongReason(creator) == null;
+    }
+
+    /** Largest rendered value written, in UTF-8 bytes; larger ones are deleted instead (see the sequencer and lists). */
+    public int maxValueBytes() {
+        return maxValueBytes;
+    }
+
+    /** Whether a rendered value may be written: at most {@link #maxValueBytes()} in UTF-8. */
+    public boolean fits(String value) {
+        // Each char is at most 3 UTF-8 bytes: skip the count for the common small value.
+        return value.length() * 3L <= maxValueBytes || utf8Length(value) <= maxValueBytes;
+    }
+
+    /** Length in UTF-8 bytes, as the Momento SDK encodes string keys and values. */
+    public static int utf8Length(String s) {
+        int bytes = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                bytes += 1;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 64 ? s : s.substring(0, 61) + "...";
     }
 
     /** Why an order id would collide with the job's own keys, or null when it is safe. */
@@ -238,11 +317,12 @@ public final class CacheContract implements Serializable {
     public boolean equals(Object o) {
         if (!(o instanceof CacheContract)) return false;
         CacheContract that = (CacheContract) o;
-        return adminPrefix.equals(that.adminPrefix) && allOrdersKey.equals(that.allOrdersKey);
+        return adminPrefix.equals(that.adminPrefix) && allOrdersKey.equals(that.allOrdersKey)
+                && maxValueBytes == that.maxValueBytes;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(adminPrefix, allOrdersKey);
+        return Objects.hash(adminPrefix, allOrdersKey, maxValueBytes);
     }
 }

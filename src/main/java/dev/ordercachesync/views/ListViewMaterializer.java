@@ -1,6 +1,9 @@
 package dev.ordercachesync.views;
 
 import dev.ordercachesync.sink.CacheMutation;
+import dev.ordercachesync.source.DeadLetter;
+import dev.ordercachesync.source.ParseStreamRecords;
+import dev.ordercachesync.source.RejectReason;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -22,7 +25,8 @@ import java.util.List;
  * <p>One subtask owns each list, so each list has exactly one writer and is never read back from the
  * cache. Changes are coalesced: a list re-renders at most once per flush interval. A list that still
  * has entries (and all-orders, which always exists) is re-written at half its TTL so it never expires
- * while the job is healthy.
+ * while the job is healthy. A list that renders over the contract's value bound is deleted instead, with a
+ * dead letter on {@link ParseStreamRecords#DEAD_LETTERS}.
  */
 public class ListViewMaterializer extends KeyedProcessFunction<String, ListDelta, CacheMutation> {
     private static final long serialVersionUID = 1L;
@@ -42,6 +46,7 @@ public class ListViewMaterializer extends KeyedProcessFunction<String, ListDelta
     private transient Counter listsRendered;
     private transient Counter deltasCoalesced;
     private transient Counter deltasWithoutEffect;
+    private transient Counter valuesTooLarge;
 
     public ListViewMaterializer(CacheContract contract, int maxEntries, Duration flushInterval, Duration cacheTtl) {
         this.contract = contract;
@@ -59,6 +64,8 @@ public class ListViewMaterializer extends KeyedProcessFunction<String, ListDelta
         listsRendered = getRuntimeContext().getMetricGroup().counter("listsRendered");
         deltasCoalesced = getRuntimeContext().getMetricGroup().counter("listDeltasCoalesced");
         deltasWithoutEffect = getRuntimeContext().getMetricGroup().counter("listDeltasWithoutEffect");
+        valuesTooLarge = getRuntimeContext().getMetricGroup().addGroup("deadLetters")
+                .counter(RejectReason.VALUE_TOO_LARGE.name());
     }
 
     @Override
@@ -117,7 +124,20 @@ public class ListViewMaterializer extends KeyedProcessFunction<String, ListDelta
             refreshAt.clear();
             return;
         }
-        out.collect(CacheMutation.put(listKey, contract.renderList(summaries, maxEntries), ttlMillis));
+        String rendered = contract.renderList(summaries, maxEntries);
+        if (!contract.fits(rendered)) {
+            // Deleted rather than left as it was: the older value would be stale. Nothing to keep alive.
+            out.collect(CacheMutation.delete(listKey));
+            refreshAt.clear();
+            valuesTooLarge.inc();
+            ctx.output(ParseStreamRecords.DEAD_LETTERS, DeadLetter.of(RejectReason.VALUE_TOO_LARGE,
+                    "list '" + listKey + "' renders to " + CacheContract.utf8Length(rendered) + " bytes ("
+                            + Math.min(summaries.size(), maxEntries) + " entries), over max-value-bytes "
+                            + contract.maxValueBytes() + "; deleted instead of written, so readers fall back to the table",
+                    null, null, null, ctx.timerService().currentProcessingTime(), null));
+            return;
+        }
+        out.collect(CacheMutation.put(listKey, rendered, ttlMillis));
         long next = ctx.timerService().currentProcessingTime() + Math.max(1, ttlMillis / 2);
         ctx.timerService().registerProcessingTimeTimer(next);
         refreshAt.update(next);

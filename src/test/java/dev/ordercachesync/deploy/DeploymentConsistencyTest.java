@@ -167,11 +167,14 @@ class DeploymentConsistencyTest {
         }
         assertThat(actions).containsExactlyInAnyOrder("s3:GetObject", "s3:GetObjectVersion", "dynamodb:DescribeStream",
                 "dynamodb:GetShardIterator", "dynamodb:GetRecords", "secretsmanager:GetSecretValue", "logs:PutLogEvents",
-                "logs:DescribeLogGroups", "logs:DescribeLogStreams", "cloudwatch:PutMetricData", "kms:Decrypt");
+                "logs:DescribeLogGroups", "logs:DescribeLogStreams", "cloudwatch:PutMetricData", "kms:Decrypt",
+                "dynamodb:BatchWriteItem");
         JsonNode stream = statements.stream().filter(s -> s.path("Sid").asText().equals("ReadOrderStream")).findFirst().orElseThrow();
         assertThat(stream.at("/Resource/Ref").asText()).isEqualTo("StreamArn");
         JsonNode secret = statements.stream().filter(s -> s.path("Sid").asText().equals("ReadMomentoApiKey")).findFirst().orElseThrow();
         assertThat(secret.at("/Resource/Ref").asText()).isEqualTo("MomentoApiKeySecretArn");
+        JsonNode deadLetters = statements.stream().filter(s -> s.path("Sid").asText().equals("WriteDeadLetterTable")).findFirst().orElseThrow();
+        assertThat(deadLetters.at("/Resource/Fn::Sub").asText()).endsWith(":table/${DeadLetterTableName}");
     }
 
     @Test

@@ -73,6 +73,17 @@ class LoopbackMomentoServerTest {
     }
 
     @Test
+    void writtenKeysIncludeDeletedOnesAndNeverReadOnes() {
+        await(client.set(CACHE, "b", "1"));
+        await(client.set(CACHE, "a", "2"));
+        await(client.delete(CACHE, "a"));
+        await(client.delete(CACHE, "never-set"));
+        await(client.get(CACHE, "only-read"));
+        assertThat(server.writtenKeys(CACHE)).containsExactly("a", "b", "never-set");
+        assertThat(server.snapshot(CACHE)).containsOnlyKeys("b");
+    }
+
+    @Test
     void absentKeyIsAMiss() {
         assertThat(await(client.get(CACHE, "never-written"))).isInstanceOf(GetResponse.Miss.class);
     }
