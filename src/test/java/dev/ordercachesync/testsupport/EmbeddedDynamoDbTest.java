@@ -168,4 +168,107 @@ class EmbeddedDynamoDbTest {
         }
         assertThat(replayed).isEqualTo(tableByKey(scanned));
     }
+
+    // ------------------------------------------------------------------------------------------ stream probe
+
+    /**
+     * DescribeStream → every shard, parents before children → GetShardIterator(TRIM_HORIZON) → GetRecords until a
+     * call returns nothing. Checks sequence numbers strictly increase within each shard.
+     */
+    private static List<Record> readWholeStream(DynamoDbStreamsClient streams, String streamArn) {
+        List<Shard> shards = new ArrayList<>();
+        String lastShardId = null;
+        do {
+            String exclusiveStart = lastShardId;
+            DescribeStreamResponse page = streams.describeStream(r -> r.streamArn(streamArn)
+                    .exclusiveStartShardId(exclusiveStart));
+            shards.addAll(page.streamDescription().shards());
+            lastShardId = page.streamDescription().lastEvaluatedShardId();
+        } while (lastShardId != null);
+        assertThat(shards).isNotEmpty();
+
+        List<Record> records = new ArrayList<>();
+        for (Shard shard : parentsFirst(shards)) {
+            String iterator = streams.getShardIterator(r -> r.streamArn(streamArn).shardId(shard.shardId())
+                    .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
+            BigInteger previous = null;
+            for (int call = 0; iterator != null; call++) {
+                assertThat(call).as("GetRecords calls on %s", shard.shardId()).isLessThan(10_000);
+                String current = iterator;
+                GetRecordsResponse page = streams.getRecords(r -> r.shardIterator(current));
+                for (Record record : page.records()) {
+                    BigInteger sequence = new BigInteger(record.dynamodb().sequenceNumber());
+                    if (previous != null) {
+                        assertThat(sequence).as("sequence number in %s", shard.shardId()).isGreaterThan(previous);
+                    }
+                    previous = sequence;
+                    records.add(record);
+                }
+                iterator = page.records().isEmpty() ? null : page.nextShardIterator();
+            }
+        }
+        return records;
+    }
+
+    private static List<Shard> parentsFirst(List<Shard> shards) {
+        Map<String, Shard> byId = new LinkedHashMap<>();
+        shards.forEach(shard -> byId.put(shard.shardId(), shard));
+        List<Shard> ordered = new ArrayList<>();
+        Set<String> placed = new HashSet<>();
+        for (Shard shard : shards) {
+            place(shard, byId, placed, ordered);
+        }
+        return ordered;
+    }
+
+    private static void place(Shard shard, Map<String, Shard> byId, Set<String> placed, List<Shard> ordered) {
+        if (placed.contains(shard.shardId())) {
+            return;
+        }
+        Shard parent = shard.parentShardId() == null ? null : byId.get(shard.parentShardId());
+        if (parent != null) {
+            place(parent, byId, placed, ordered);
+        }
+        placed.add(shard.shardId());
+        ordered.add(shard);
+    }
+
+    // ------------------------------------------------------------------------------------------ helpers
+
+    private static Map<ItemKey, Map<String, AttributeValue>> tableByKey(List<Map<String, AttributeValue>> items) {
+        Map<ItemKey, Map<String, AttributeValue>> table = new TreeMap<>();
+        items.forEach(item -> table.put(ItemKey.of(item), item));
+        return table;
+    }
+
+    private static List<String> describe(List<WorkloadStep> steps) {
+        List<String> described = new ArrayList<>();
+        steps.forEach(step -> described.add(step + " " + step.attributes()));
+        return described;
+    }
+
+    private static Set<String> pks(List<WorkloadStep> steps) {
+        Set<String> pks = new HashSet<>();
+        steps.forEach(step -> pks.add(step.key().pk()));
+        return pks;
+    }
+
+    /** Most orders created and not yet at their last step, at any point of the step list. */
+    private static int maxOrdersInFlight(List<WorkloadStep> steps) {
+        Map<String, Integer> lastStep = new HashMap<>();
+        for (int i = 0; i < steps.size(); i++) {
+            lastStep.put(steps.get(i).key().pk(), i);
+        }
+        Set<String> open = new HashSet<>();
+        int max = 0;
+        for (int i = 0; i < steps.size(); i++) {
+            String pk = steps.get(i).key().pk();
+            open.add(pk);
+            max = Math.max(max, open.size());
+            if (lastStep.get(pk) == i) {
+                open.remove(pk);
+            }
+        }
+        return max;
+    }
 }
