@@ -153,17 +153,32 @@ public final class StateInspector {
             line.append(order.isLive() ? "  " : "  removed  ")
                     .append("tombstone ").append(order.tombstone)
                     .append("  written ").append(order.tombstoneWrittenAt)
-                    .append(" (age ").append(TimeUtils.formatWithHighestUnit(round(Duration.between(order.tombstoneWrittenAt, now))))
+                    .append(" (age ").append(human(Duration.between(order.tombstoneWrittenAt, now)))
                     .append(now.isBefore(expires)
-                            ? "; expires in " + TimeUtils.formatWithHighestUnit(round(Duration.between(now, expires)))
+                            ? "; expires in " + human(Duration.between(now, expires))
                             : "; expired, the job ignores it")
-                    .append(" with tombstone-retention ").append(TimeUtils.formatWithHighestUnit(retention)).append(')');
+                    .append(" with tombstone-retention ").append(human(retention)).append(')');
         }
         return line.toString();
     }
 
-    private static Duration round(Duration d) {
-        return d.isNegative() ? Duration.ZERO : Duration.ofSeconds(d.getSeconds());
+    /** 2d 3h, 5h 07m, 12m 30s, 45s. */
+    static String human(Duration d) {
+        long s = Math.max(0, d.getSeconds());
+        long days = s / 86_400;
+        long hours = s % 86_400 / 3_600;
+        long minutes = s % 3_600 / 60;
+        long seconds = s % 60;
+        if (days > 0) {
+            return days + "d " + hours + "h";
+        }
+        if (hours > 0) {
+            return String.format("%dh %02dm", hours, minutes);
+        }
+        if (minutes > 0) {
+            return String.format("%dm %02ds", minutes, seconds);
+        }
+        return seconds + "s";
     }
 
     private static void printList(String key, List<OrderSummary> members, PrintStream out) {
