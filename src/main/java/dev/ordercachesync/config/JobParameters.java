@@ -68,7 +68,7 @@ public final class JobParameters implements Serializable {
             Parameter.withDefault(SINK_MAX_IN_FLIGHT, "64", "Most Momento writes in flight per sink subtask (one per key at most)."),
             Parameter.withDefault(SINK_MAX_ATTEMPTS, "10", "Attempts for a retryable Momento error before the job fails and restarts from its last checkpoint."),
             Parameter.optional(PARALLELISM, "Parallelism of the job; when absent, the cluster's default."),
-            Parameter.withDefault(MAX_PARALLELISM, "128", "Max parallelism (key groups). Changing it later discards keyed state.")));
+            Parameter.withDefault(MAX_PARALLELISM, "128", "Max parallelism (key groups). Fixed for the life of the job's state: a savepoint does not restore into another value.")));
 
     private static final Pattern ARN_REGION = Pattern.compile("^arn:aws[a-z-]*:dynamodb:([a-z0-9-]+):");
     private static final Pattern HOST_PORT = Pattern.compile("^([A-Za-z0-9.\\-]+|\\[[0-9a-fA-F:]+\\]):(\\d{1,5})$");

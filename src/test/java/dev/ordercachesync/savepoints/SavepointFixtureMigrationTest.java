@@ -2,11 +2,15 @@ package dev.ordercachesync.savepoints;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ordercachesync.config.JobParameters;
 import dev.ordercachesync.inspect.SavepointState;
+import dev.ordercachesync.testsupport.SavepointJobs;
 import dev.ordercachesync.views.OrderSummary;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.util.ExceptionUtils;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,10 +28,12 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Every checked-in savepoint fixture ({@code src/test/resources/savepoints/vN}, one per job version that changed
@@ -113,6 +119,27 @@ class SavepointFixtureMigrationTest {
             assertThat(shard.stream).isEqualTo(expected.get("streamArn").asText());
             assertThat(shard.position).as("where shard %s resumes", shard.shardId).isNotBlank();
         });
+    }
+
+    /** README promises this: max parallelism is fixed for the life of the state. */
+    @Test
+    void aSavepointDoesNotRestoreIntoAnotherMaxParallelism() throws Exception {
+        Path v1 = fixtures().filter(p -> p.getFileName().toString().equals("v1")).findFirst().orElseThrow();
+        JobParameters params = JobParameters.from(Map.of(
+                JobParameters.STREAM_ARN, "arn:aws:dynamodb:us-east-1:000000000000:table/OrderTable/stream/gone",
+                JobParameters.AWS_ENDPOINT, "http://127.0.0.1:9",
+                JobParameters.AWS_CREDENTIALS, "local-dummy",
+                JobParameters.MOMENTO_LOCAL_ENDPOINT, "127.0.0.1:9",
+                JobParameters.PARALLELISM, "2",
+                JobParameters.MAX_PARALLELISM, "256"));
+
+        JobClient job = SavepointJobs.start(StreamExecutionEnvironment::getExecutionEnvironment, params,
+                v1.resolve("savepoint").toString());
+
+        assertThatThrownBy(() -> job.getJobExecutionResult().get(60, TimeUnit.SECONDS))
+                .satisfies(e -> assertThat(ExceptionUtils.stringifyException(e))
+                        .contains("Max parallelism mismatch between checkpoint/savepoint state and new program")
+                        .contains("with max parallelism 128 to new program with max parallelism 256"));
     }
 
     private static List<String> fieldNames(JsonNode node) {
