@@ -72,7 +72,7 @@ public final class JobParameters implements Serializable {
             Parameter.withDefault(SINK_MAX_IN_FLIGHT, "64", "Most Momento writes in flight per sink subtask (one per key at most)."),
             Parameter.withDefault(SINK_MAX_ATTEMPTS, "10", "Attempts for a retryable Momento error before the job fails and restarts from its last checkpoint."),
             Parameter.optional(PARALLELISM, "Parallelism of the job; when absent, the cluster's default."),
-            Parameter.withDefault(MAX_PARALLELISM, "128", "Max parallelism (key groups). Changing it later discards keyed state."),
+            Parameter.withDefault(MAX_PARALLELISM, "128", "Max parallelism (key groups). Fixed for the life of the job's state: a savepoint does not restore into another value."),
             Parameter.optional(DEAD_LETTER_TABLE, "DynamoDB table that receives every dead letter (partition key `pk`, a string); when absent, dead letters are only logged and counted. Reached with the same aws-region, aws-endpoint and aws-credentials as the stream."),
             Parameter.withDefault(MAX_VALUE_BYTES, Integer.toString(CacheContract.DEFAULT_MAX_VALUE_BYTES), "Largest value written to the cache, in UTF-8 bytes; a larger view is deleted instead and dead-lettered (VALUE_TOO_LARGE). At most 4998976 (Momento's 5 MB item limit less the longest key).")));
 

@@ -13,6 +13,7 @@ import dev.ordercachesync.source.DeadLetterTableSink;
 import dev.ordercachesync.source.DynamoDbStreamSourceFactory;
 import dev.ordercachesync.source.ParseStreamRecords;
 import dev.ordercachesync.source.StreamRecordParser;
+import dev.ordercachesync.state.StateTypeCheck;
 import dev.ordercachesync.views.CacheContract;
 import dev.ordercachesync.views.ListDelta;
 import dev.ordercachesync.views.ListViewMaterializer;
@@ -25,6 +26,8 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
+import java.util.Map;
+
 /** Wires the job: stream records → parse → sequence per order → list views → Momento. */
 public final class OrderCacheSyncPipeline {
     private OrderCacheSyncPipeline() {}
@@ -34,6 +37,8 @@ public final class OrderCacheSyncPipeline {
         Configuration conf = new Configuration();
         // A state type that would fall back to Kryo fails at start instead of breaking a later restore.
         conf.set(PipelineOptions.GENERIC_TYPES, false);
+        // An operator without an explicit uid fails the build: an auto-generated one changes with the graph.
+        conf.set(PipelineOptions.AUTO_GENERATE_UIDS, false);
         env.configure(conf);
         env.setMaxParallelism(p.maxParallelism);
         if (p.parallelism > 0) {
@@ -65,6 +70,12 @@ public final class OrderCacheSyncPipeline {
      */
     public static DataStream<DeadLetter> build(DataStream<RawStreamRecord> records, JobParameters p, Sink<CacheMutation> sink) {
         CacheContract contract = p.cacheContract();
+        OrderSequencer sequencer = new OrderSequencer(contract, p.cacheTtl, p.tombstoneRetention);
+        ListViewMaterializer lists = new ListViewMaterializer(contract, p.listMaxEntries, p.listFlushInterval, p.cacheTtl);
+        // Fails at start, naming the state, instead of at the first task open (a restart loop) or a later restore.
+        StateTypeCheck.requireNoKryo(Map.of(
+                OperatorIds.SEQUENCER, sequencer.declaredState(),
+                OperatorIds.LIST_MATERIALIZER, lists.declaredState()), records.getExecutionConfig());
 
         SingleOutputStreamOperator<OrderChange> changes = records
                 .process(new ParseStreamRecords(new StreamRecordParser(contract)), TypeInformation.of(OrderChange.class))
@@ -72,14 +83,13 @@ public final class OrderCacheSyncPipeline {
 
         SingleOutputStreamOperator<CacheMutation> detailWrites = changes
                 .keyBy(new OrderIdKey())
-                .process(new OrderSequencer(contract, p.cacheTtl, p.tombstoneRetention), TypeInformation.of(CacheMutation.class))
+                .process(sequencer, TypeInformation.of(CacheMutation.class))
                 .uid(OperatorIds.SEQUENCER).name("Sequence changes per order");
 
         SingleOutputStreamOperator<CacheMutation> listWrites = detailWrites
                 .getSideOutput(OrderSequencer.LIST_DELTAS)
                 .keyBy(new ListKey())
-                .process(new ListViewMaterializer(contract, p.listMaxEntries, p.listFlushInterval, p.cacheTtl),
-                        TypeInformation.of(CacheMutation.class))
+                .process(lists, TypeInformation.of(CacheMutation.class))
                 .uid(OperatorIds.LIST_MATERIALIZER).name("Materialize list views");
 
         detailWrites.union(listWrites)

@@ -10,6 +10,7 @@ import dev.ordercachesync.source.RejectReason;
 import dev.ordercachesync.views.CacheContract;
 import dev.ordercachesync.views.ListDelta;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.StateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -22,6 +23,7 @@ import org.apache.flink.util.OutputTag;
 
 import java.math.BigInteger;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Keyed by order id: applies an order's changes in sequence-number order and never backwards.
@@ -38,8 +40,8 @@ public class OrderSequencer extends KeyedProcessFunction<String, OrderChange, Ca
     public static final OutputTag<ListDelta> LIST_DELTAS =
             new OutputTag<>("list-deltas", TypeInformation.of(ListDelta.class));
 
-    static final String APPLIED_STATE = "applied-order";
-    static final String TOMBSTONE_STATE = "tombstone-sequence";
+    public static final String APPLIED_STATE = "applied-order";
+    public static final String TOMBSTONE_STATE = "tombstone-sequence";
 
     private final CacheContract contract;
     private final long ttlMillis;
@@ -58,18 +60,31 @@ public class OrderSequencer extends KeyedProcessFunction<String, OrderChange, Ca
         this.tombstoneRetention = tombstoneRetention;
     }
 
-    @Override
-    public void open(OpenContext openContext) {
-        applied = getRuntimeContext().getState(
-                new ValueStateDescriptor<>(APPLIED_STATE, TypeInformation.of(AppliedOrder.class)));
-        ValueStateDescriptor<BigInteger> tombstoneDescriptor =
-                new ValueStateDescriptor<>(TOMBSTONE_STATE, Types.BIG_INT);
+    /** The last applied change of a live order. Savepoints and the state inspector read it by this descriptor. */
+    public static ValueStateDescriptor<AppliedOrder> appliedStateDescriptor() {
+        return new ValueStateDescriptor<>(APPLIED_STATE, TypeInformation.of(AppliedOrder.class));
+    }
+
+    /** A removed order's sequence number, kept for {@code retention} by state TTL. */
+    public static ValueStateDescriptor<BigInteger> tombstoneStateDescriptor(Duration retention) {
+        ValueStateDescriptor<BigInteger> descriptor = new ValueStateDescriptor<>(TOMBSTONE_STATE, Types.BIG_INT);
         // Outlives the stream's retention, so no replayed change can be older than a forgotten tombstone.
-        tombstoneDescriptor.enableTimeToLive(StateTtlConfig.newBuilder(tombstoneRetention)
+        descriptor.enableTimeToLive(StateTtlConfig.newBuilder(retention)
                 .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
                 .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
                 .build());
-        tombstone = getRuntimeContext().getState(tombstoneDescriptor);
+        return descriptor;
+    }
+
+    /** Every state this function opens, for the check that no state type falls back to Kryo. */
+    public List<StateDescriptor<?, ?>> declaredState() {
+        return List.of(appliedStateDescriptor(), tombstoneStateDescriptor(tombstoneRetention));
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        applied = getRuntimeContext().getState(appliedStateDescriptor());
+        tombstone = getRuntimeContext().getState(tombstoneStateDescriptor(tombstoneRetention));
         changesApplied = getRuntimeContext().getMetricGroup().counter("changesApplied");
         staleDropped = getRuntimeContext().getMetricGroup().counter("staleChangesDropped");
         ordersRemoved = getRuntimeContext().getMetricGroup().counter("ordersRemoved");
@@ -87,7 +102,8 @@ public class OrderSequencer extends KeyedProcessFunction<String, OrderChange, Ca
             return;
         }
         String orderId = change.orderId;
-        String previousCreator = current != null ? current.creator
+        // State restored from a version without AppliedOrder.creator has it null; the old image knows it too.
+        String previousCreator = current != null && current.creator != null ? current.creator
                 : change.oldImage != null ? change.oldImage.creator : null;
 
         if (change.kind == ChangeKind.REMOVE) {

@@ -2,7 +2,11 @@ package dev.ordercachesync.views;
 
 import java.util.Objects;
 
-/** An order as it appears in a list view: the detail without items or creator. A Flink POJO. */
+/**
+ * An order as it appears in a list view: the detail without items or creator. A Flink POJO, held in savepoints:
+ * a field may be added (state restored from before has it null or 0) or removed, never renamed or given another
+ * type, and the class never renamed or moved.
+ */
 public class OrderSummary {
     public String id;
     public String createdAt;
