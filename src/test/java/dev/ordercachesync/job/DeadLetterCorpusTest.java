@@ -18,6 +18,7 @@ import dev.ordercachesync.views.CacheContract;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -115,10 +116,13 @@ class DeadLetterCorpusTest {
             OrderCacheSyncPipeline.configure(env, params);
             Configuration noRestarts = new Configuration();
             noRestarts.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+            // The test's own collect sink has no uid; the job's operators are checked elsewhere.
+            noRestarts.set(PipelineOptions.AUTO_GENERATE_UIDS, true);
             env.configure(noRestarts);
 
             ReleasableSource source = new ReleasableSource(feed);
-            DataStream<RawStreamRecord> records = env.addSource(source, "corpus", TypeInformation.of(RawStreamRecord.class));
+            DataStream<RawStreamRecord> records = env.addSource(source, "corpus", TypeInformation.of(RawStreamRecord.class))
+                    .uid("corpus-source");
             DataStream<DeadLetter> deadLetters = OrderCacheSyncPipeline.build(records, params,
                     new MomentoSink(MomentoConnection.from(params), params.sinkMaxInFlight, params.sinkMaxAttempts));
             CloseableIterator<DeadLetter> collected = deadLetters.collectAsync();
