@@ -13,9 +13,10 @@ final class BenchOptions {
     int orders = 4_000;
     int creators = 100;
     long waveIntervalMillis = 200;
-    int baselineChanges = 1_500;
+    int baselineChanges = 1_000;
     int batchChanges = 5_000;
-    int baselineBatchChanges = 200;
+    int baselineBatchChanges = 150;
+    int dynamoDbChanges = 2_000;
     String listFlushInterval = "250ms";
     long checkpointIntervalMillis = 10_000;
     long seed = 20261123L;
@@ -30,9 +31,11 @@ final class BenchOptions {
             "  --orders N                orders in the main recorded workload (default 4000, ~5 changes each)",
             "  --creators N              distinct creators (default 100)",
             "  --wave-interval-ms N      time between waves when the workload is replayed at its pace (default 200)",
-            "  --baseline-changes N      changes of the main workload the baseline replays (default 1500)",
+            "  --baseline-changes N      changes of the main workload the baseline replays (default 1000)",
             "  --batch-changes N         changes measured at each size in the scaling runs (default 5000)",
-            "  --baseline-batch-changes N  of those, how many the baseline replays (default 200)",
+            "  --baseline-batch-changes N  of those, how many the baseline replays (default 150)",
+            "  --dynamodb-changes N      of the main workload, how many to write through DynamoDB Local to the job's",
+            "                            real source, timing freshness from the DynamoDB write (default 2000; 0 skips)",
             "  --list-flush-interval D   the job's list-flush-interval (default 250ms)",
             "  --checkpoint-interval-ms N  the job's checkpoint interval (default 10000)",
             "  --seed N                  workload seed (default 20261123)",
@@ -50,6 +53,7 @@ final class BenchOptions {
                 o.sizes = Arrays.asList(500, 2_000);
                 o.batchChanges = 1_000;
                 o.baselineBatchChanges = 40;
+                o.dynamoDbChanges = 400;
                 o.out = "target/bench-smoke";
                 continue;
             }
@@ -87,6 +91,9 @@ final class BenchOptions {
                     break;
                 case "--baseline-batch-changes":
                     o.baselineBatchChanges = (int) positive(flag, v);
+                    break;
+                case "--dynamodb-changes":
+                    o.dynamoDbChanges = (int) nonNegative(flag, v);
                     break;
                 case "--list-flush-interval":
                     o.listFlushInterval = v;

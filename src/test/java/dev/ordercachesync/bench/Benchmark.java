@@ -98,6 +98,9 @@ public final class Benchmark {
         for (int p : options.parallelisms) {
             figures.sides.add(jobMain(main, p));
         }
+        if (options.dynamoDbChanges > 0) {
+            figures.viaDynamoDb = viaDynamoDb(main.prefix(options.dynamoDbChanges), options.scalingParallelism());
+        }
         scaling();
 
         figures.loadAfter = Machine.loadAverage();
@@ -253,6 +256,42 @@ public final class Benchmark {
         }
         say(String.format("  %.0f changes/s flat out (%.2f s until the cache equalled the contract), %.2f ops/change",
                 side.changesPerSecond, side.seconds, (double) side.flatOutOps.total() / main.size()));
+        return side;
+    }
+
+    private Figures.Side viaDynamoDb(Recording recording, int parallelism) throws Exception {
+        String cache = "job-dynamodb-p" + parallelism;
+        say("Job at parallelism " + parallelism + " with its DynamoDB Streams source: the first " + recording.size()
+                + " changes written to DynamoDB Local at the recorded pace ...");
+        Figures.Side side = new Figures.Side();
+        side.label = "job, parallelism " + parallelism + ", via DynamoDB Local";
+        side.parallelism = parallelism;
+        side.changes = recording.size();
+        WriteLog.CacheWrites writes = log.watch(cache, true);
+        try (DynamoDbRoute route = DynamoDbRoute.start(recording, parallelism, cache, server, options)) {
+            Map<String, Long> before = server.operationCounts();
+            route.writeAtPace(recording, TimeUnit.MILLISECONDS.toNanos(options.waveIntervalMillis));
+            route.awaitConverged(writes, expected(recording.finalOrders()), () -> server.snapshot(cache),
+                    CONVERGE_TIMEOUT_MILLIS);
+            side.pacedOps = Figures.Ops.between(before, server.operationCounts());
+            side.pacedBytes = writes.bytes.sum();
+            figures.sanity.add(route.checkEveryChangeApplied(recording.size()) + "; cache equals the contract");
+            Visibility v = visibility(recording, route.acknowledged, writes, "job via DynamoDB Local");
+            double[] fresh = new double[recording.size()];
+            double[] detail = new double[recording.size()];
+            for (int i = 0; i < fresh.length; i++) {
+                fresh[i] = millis(v.allViewsNanos[i] - route.acknowledged[i]);
+                detail[i] = millis(v.detailNanos[i] - route.acknowledged[i]);
+            }
+            side.freshP50 = Stats.percentile(fresh, 50);
+            side.freshP99 = Stats.percentile(fresh, 99);
+            side.freshMax = Stats.percentile(fresh, 100);
+            side.detailP50 = Stats.percentile(detail, 50);
+            side.detailP99 = Stats.percentile(detail, 99);
+        }
+        say(String.format("  freshness from the DynamoDB write p50 %.0f ms p99 %.0f ms (detail view p50 %.0f ms p99 %.0f ms), "
+                        + "%.2f Momento ops/change",
+                side.freshP50, side.freshP99, side.detailP50, side.detailP99, side.opsPerChange()));
         return side;
     }
 

@@ -57,10 +57,10 @@ final class Chart {
         Panel p2 = new Panel(g, 760, 70, 600, 380, "Momento operations per change (recorded pace)");
         p2.stackedOps(labels, f);
 
-        Panel p3 = new Panel(g, 60, 560, 600, 380, "Freshness p50 / p99, all views (ms, log scale)");
+        Panel p3 = new Panel(g, 60, 560, 600, 380, "Freshness p50 / p99, all views (ms, log scale; goal is on p99)");
         p3.freshness(labels, colors, f);
 
-        Panel p4 = new Panel(g, 760, 560, 600, 380, "Time per change vs live orders (µs, log scale)");
+        Panel p4 = new Panel(g, 760, 560, 600, 380, String.format(Locale.ROOT, "Time per change vs live orders (µs, log scale; job p=%d)", o.scalingParallelism()));
         p4.scaling(f);
 
         g.dispose();
@@ -174,17 +174,25 @@ final class Chart {
             legend(parts, names, x + w - 90, y + 10);
         }
 
-        void freshness(List<String> labels, List<Color> colors, Figures f) {
+        void freshness(List<String> sideLabels, List<Color> sideColors, Figures f) {
+            List<Figures.Side> sides = new ArrayList<>(f.sides);
+            List<String> labels = new ArrayList<>(sideLabels);
+            List<Color> colors = new ArrayList<>(sideColors);
+            if (f.viaDynamoDb != null) {
+                sides.add(f.viaDynamoDb);
+                labels.add("job p=" + f.viaDynamoDb.parallelism + " via DynamoDB");
+                colors.add(new Color(0x8064A2));
+            }
             double min = Double.MAX_VALUE;
             double max = Report.GOAL_P99_MS;
-            for (Figures.Side s : f.sides) {
+            for (Figures.Side s : sides) {
                 min = Math.min(min, Math.max(s.freshP50, 1));
                 max = Math.max(max, s.freshP99);
             }
             double[] axis = logAxis(min, max);
-            int slot = w / f.sides.size();
-            for (int i = 0; i < f.sides.size(); i++) {
-                Figures.Side s = f.sides.get(i);
+            int slot = w / sides.size();
+            for (int i = 0; i < sides.size(); i++) {
+                Figures.Side s = sides.get(i);
                 int bx = x + i * slot + slot / 6;
                 int bw = slot / 3;
                 double[] v = {s.freshP50, s.freshP99};
@@ -214,8 +222,8 @@ final class Chart {
             }
             double[] axis = logAxis(min, max);
             int step = n > 1 ? (w - 80) / (n - 1) : 0;
-            series(job, step, axis, JOB[1], "job p=" + f.scales.size() * 0 + "");
-            series(base, step, axis, BASELINE, "Lambda");
+            series(job, step, axis, JOB[1]);
+            series(base, step, axis, BASELINE);
             g.setColor(Color.BLACK);
             for (int i = 0; i < n; i++) {
                 center(String.format(Locale.ROOT, "%,d", f.scales.get(i).liveOrders), x + 40 + i * step, y + h + 18);
@@ -223,7 +231,7 @@ final class Chart {
             legend(new Color[] {BASELINE, JOB[1]}, new String[] {"Lambda", "job"}, x + w - 90, y + 10);
         }
 
-        void series(double[] v, int step, double[] axis, Color color, String name) {
+        void series(double[] v, int step, double[] axis, Color color) {
             g.setColor(color);
             g.setStroke(new BasicStroke(2.5f));
             int px = -1;

@@ -76,6 +76,8 @@ final class Figures {
     }
 
     final List<Side> sides = new ArrayList<>();
+    /** The job with its real source reading DynamoDB Local; null when skipped. */
+    Side viaDynamoDb;
     final List<Scale> scales = new ArrayList<>();
     final List<String> sanity = new ArrayList<>();
     final Map<String, String> machine = new TreeMap<>();

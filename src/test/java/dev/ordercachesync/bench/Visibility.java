@@ -71,9 +71,8 @@ final class Visibility {
     private static final class View {
         final boolean isList;
         final Map<String, Timeline> byOrder = new HashMap<>();
-        /** (arrival, order) of every entry, in arrival order, to know which orders await a write. */
-        final List<long[]> arrivals = new ArrayList<>();
-        final List<String> arrivalOrders = new ArrayList<>();
+        /** Every entry's arrival, to know which orders await a write; sorted by time before the walk. */
+        final List<Arrival> arrivals = new ArrayList<>();
 
         View(boolean isList) {
             this.isList = isList;
@@ -81,6 +80,16 @@ final class Visibility {
 
         Timeline timeline(String orderId) {
             return byOrder.computeIfAbsent(orderId, id -> new Timeline(isList ? ABSENT : NEVER_WRITTEN));
+        }
+    }
+
+    private static final class Arrival {
+        final long nanos;
+        final String orderId;
+
+        Arrival(long nanos, String orderId) {
+            this.nanos = nanos;
+            this.orderId = orderId;
         }
     }
 
@@ -125,8 +134,18 @@ final class Visibility {
         for (WriteLog.Write w : writes) {
             writesByKey.computeIfAbsent(w.key.toStringUtf8(), k -> new ArrayList<>()).add(w);
         }
-        for (Map.Entry<String, View> e : views.entrySet()) {
-            walk(e.getKey(), e.getValue(), writesByKey.getOrDefault(e.getKey(), Collections.emptyList()), result.problems);
+        // Detail views first: list views use them as evidence of when the job had applied a change.
+        for (boolean lists : new boolean[] {false, true}) {
+            long[] detailVisible = new long[n];
+            for (int i = 0; i < n; i++) {
+                detailVisible[i] = lists ? detailPlace[i].timeline.visible[detailPlace[i].entry] : -1;
+            }
+            for (Map.Entry<String, View> e : views.entrySet()) {
+                if (e.getValue().isList == lists) {
+                    walk(e.getKey(), e.getValue(), writesByKey.getOrDefault(e.getKey(), Collections.emptyList()),
+                            detailVisible, result.problems);
+                }
+            }
         }
 
         for (Change c : recording.changes) {
@@ -153,25 +172,26 @@ final class Visibility {
         View view = views.computeIfAbsent(key, k -> new View(isList));
         Timeline t = view.timeline(c.orderId);
         int entry = t.add(c.index, state, at);
-        view.arrivals.add(new long[] {at});
-        view.arrivalOrders.add(c.orderId);
+        view.arrivals.add(new Arrival(at, c.orderId));
         Place p = new Place(t, entry);
         places.add(p);
         return p;
     }
 
-    private static void walk(String key, View view, List<WriteLog.Write> writes, List<String> problems) {
+    private static void walk(String key, View view, List<WriteLog.Write> writes, long[] detailVisible,
+                             List<String> problems) {
         for (Timeline t : view.byOrder.values()) {
             t.visible = new long[t.state.size()];
             Arrays.fill(t.visible, -1);
             t.visible[0] = Long.MIN_VALUE;
         }
-        // Arrivals are recorded in change order, which is arrival order.
+        // Stable: one order's changes arrive in their own order even when writes of a wave overlap.
+        view.arrivals.sort(java.util.Comparator.comparingLong(a -> a.nanos));
         Set<String> pending = new LinkedHashSet<>();
         int nextArrival = 0;
         for (WriteLog.Write w : writes) {
-            while (nextArrival < view.arrivals.size() && view.arrivals.get(nextArrival)[0] <= w.nanos) {
-                String orderId = view.arrivalOrders.get(nextArrival++);
+            while (nextArrival < view.arrivals.size() && view.arrivals.get(nextArrival).nanos <= w.nanos) {
+                String orderId = view.arrivals.get(nextArrival++).orderId;
                 view.byOrder.get(orderId).arrivedUpTo++;
                 pending.add(orderId);
             }
@@ -185,32 +205,27 @@ final class Visibility {
                 String observed = view.isList
                         ? (shown == null ? ABSENT : shown.getOrDefault(orderId, ABSENT))
                         : (w.value == null ? DELETED : w.value.toStringUtf8());
-                int match = -1;
-                for (int j = t.arrivedUpTo; j >= t.pointer; j--) {
-                    if (t.state.get(j).equals(observed)) {
-                        match = j;
-                        break;
-                    }
+                int match = observed.equals(ABSENT) ? matchAbsent(t) : matchExact(t, observed);
+                if (match == NO_PROGRESS) {
+                    continue;
                 }
                 if (match < 0) {
-                    if (t.state.subList(0, t.pointer).contains(observed)) {
+                    if (t.state.subList(0, t.pointer).contains(observed) || observed.equals(ABSENT)) {
                         report(problems, "view " + key + " went back to an older state of order " + orderId);
-                    } else if (!(view.isList && observed.equals(ABSENT) && t.pointer == 0)) {
-                        report(problems, "view " + key + " showed a state of order " + orderId + " that no change gave it: "
-                                + abbreviate(observed));
+                    } else {
+                        report(problems, "view " + key + " showed a state of order " + orderId
+                                + " that no change gave it: " + abbreviate(observed));
                     }
                     continue;
                 }
-                for (int k = t.pointer + 1; k <= match; k++) {
-                    if (t.visible[k] < 0) {
-                        t.visible[k] = w.nanos;
-                    }
-                }
-                t.pointer = match;
+                markUpTo(t, match, w.nanos);
                 if (t.pointer == t.arrivedUpTo) {
                     it.remove();
                 }
             }
+        }
+        if (view.isList) {
+            resolveNeverShown(view, writes, detailVisible);
         }
         // A change that leaves the view's state as it was is visible once that state is, and once it has arrived.
         for (Timeline t : view.byOrder.values()) {
@@ -219,6 +234,80 @@ final class Visibility {
                     t.visible[k] = Math.max(t.visible[k - 1], t.arrival.get(k));
                 }
             }
+        }
+    }
+
+    private static final int NO_PROGRESS = Integer.MIN_VALUE;
+
+    /** Values are unique per version (every change moves lastUpdated), so a shown state names its change. */
+    private static int matchExact(Timeline t, String observed) {
+        for (int j = t.arrivedUpTo; j >= t.pointer; j--) {
+            if (t.state.get(j).equals(observed)) {
+                return j;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * An order missing from a list is ambiguous while the list has never shown it: not added yet, or already gone
+     * again. Only once it has been shown does its absence prove the change that took it out.
+     */
+    private static int matchAbsent(Timeline t) {
+        if (t.pointer == 0) {
+            return NO_PROGRESS;
+        }
+        int j = t.pointer;
+        if (!t.state.get(j).equals(ABSENT)) {
+            j++;
+            while (j <= t.arrivedUpTo && !t.state.get(j).equals(ABSENT)) {
+                j++;
+            }
+            if (j > t.arrivedUpTo) {
+                return -1;
+            }
+        }
+        while (j + 1 <= t.arrivedUpTo && t.state.get(j + 1).equals(ABSENT)) {
+            j++;
+        }
+        return j == t.pointer ? NO_PROGRESS : j;
+    }
+
+    private static void markUpTo(Timeline t, int entry, long nanos) {
+        for (int k = t.pointer + 1; k <= entry; k++) {
+            if (t.visible[k] < 0) {
+                t.visible[k] = nanos;
+            }
+        }
+        t.pointer = entry;
+    }
+
+    /**
+     * An order that joined and left a list between two renders was never shown in it. It left the list at the
+     * first render after the job applied the change that took it out, which its detail view dates.
+     */
+    private static void resolveNeverShown(View view, List<WriteLog.Write> writes, long[] detailVisible) {
+        for (Timeline t : view.byOrder.values()) {
+            int last = t.state.size() - 1;
+            if (t.pointer != 0 || last == 0 || !t.state.get(last).equals(ABSENT)) {
+                continue;
+            }
+            int leave = last;
+            while (leave > 1 && t.state.get(leave - 1).equals(ABSENT)) {
+                leave--;
+            }
+            long applied = Math.max(t.arrival.get(leave), detailVisible[t.change.get(leave)]);
+            if (detailVisible[t.change.get(leave)] < 0) {
+                continue;
+            }
+            long at = applied;
+            for (WriteLog.Write w : writes) {
+                if (w.nanos >= applied) {
+                    at = w.nanos;
+                    break;
+                }
+            }
+            markUpTo(t, leave, at);
         }
     }
 
