@@ -6,6 +6,8 @@ import dev.ordercachesync.localmomento.RpcNames;
 import dev.ordercachesync.model.Order;
 import dev.ordercachesync.sink.MomentoConnection;
 import dev.ordercachesync.views.CacheContract;
+import momento.sdk.CacheClient;
+import momento.sdk.responses.cache.SetResponse;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -120,7 +122,6 @@ public final class Benchmark {
         figures.mainOrders = options.orders;
         figures.mainWaves = main.waves;
         int[] perWave = new int[main.waves];
-        Map<String, Order> live = new HashMap<>();
         int open = 0;
         for (Change c : main.changes) {
             perWave[c.wave]++;
@@ -128,11 +129,6 @@ public final class Benchmark {
             boolean isOpen = c.after != null && CacheContract.listedInAllOrders(c.after.status);
             open += (isOpen ? 1 : 0) - (wasOpen ? 1 : 0);
             figures.maxAllOrders = Math.max(figures.maxAllOrders, open);
-            if (c.after == null) {
-                live.remove(c.orderId);
-            } else {
-                live.put(c.orderId, c.after);
-            }
         }
         figures.largestWave = Arrays.stream(perWave).max().orElse(0);
     }
@@ -356,11 +352,11 @@ public final class Benchmark {
             for (Order o : liveBefore.values()) {
                 listKeys.add(contract.creatorListKey(o.creator));
             }
-            try (momento.sdk.CacheClient seeding = connection(cache).openClient()) {
+            try (CacheClient seeding = connection(cache).openClient()) {
                 for (Map.Entry<String, String> e : contract.expectedCache(liveBefore.values(), maxListEntries).entrySet()) {
                     if (listKeys.contains(e.getKey())) {
                         check(seeding.set(cache, e.getKey(), e.getValue(), ttl).join()
-                                instanceof momento.sdk.responses.cache.SetResponse.Success, "seeding " + e.getKey());
+                                instanceof SetResponse.Success, "seeding " + e.getKey());
                     }
                 }
             }

@@ -10,7 +10,9 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -186,7 +188,7 @@ final class Visibility {
             t.visible[0] = Long.MIN_VALUE;
         }
         // Stable: one order's changes arrive in their own order even when writes of a wave overlap.
-        view.arrivals.sort(java.util.Comparator.comparingLong(a -> a.nanos));
+        view.arrivals.sort(Comparator.comparingLong(a -> a.nanos));
         Set<String> pending = new LinkedHashSet<>();
         int nextArrival = 0;
         for (WriteLog.Write w : writes) {
@@ -199,7 +201,7 @@ final class Visibility {
                 continue;
             }
             Map<String, String> shown = view.isList ? listEntries(key, w) : null;
-            for (java.util.Iterator<String> it = pending.iterator(); it.hasNext(); ) {
+            for (Iterator<String> it = pending.iterator(); it.hasNext(); ) {
                 String orderId = it.next();
                 Timeline t = view.byOrder.get(orderId);
                 String observed = view.isList
