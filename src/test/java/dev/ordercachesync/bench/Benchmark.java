@@ -40,6 +40,7 @@ public final class Benchmark {
     private final int maxListEntries;
     private final Duration ttl;
     private final Figures figures = new Figures();
+    private final CpuSampler cpu = new CpuSampler();
 
     private Benchmark(BenchOptions options, LoopbackMomentoServer server, WriteLog log) {
         this.options = options;
@@ -105,6 +106,7 @@ public final class Benchmark {
         }
         scaling();
 
+        cpu.close();
         figures.loadAfter = Machine.loadAverage();
         figures.totalSeconds = (System.nanoTime() - started) / 1e9;
         Path out = Paths.get(options.out);
@@ -207,7 +209,8 @@ public final class Benchmark {
         try (JobRun job = JobRun.start("bench-p" + parallelism + "-paced", parallelism, cache, server, writes, options)) {
             Map<String, Long> before = server.operationCounts();
             ReplayFeed.Segment segment = job.release(main, wave);
-            job.awaitConverged(segment, expected(finalOrders), () -> server.snapshot(cache), CONVERGE_TIMEOUT_MILLIS);
+            long last = job.awaitConverged(segment, expected(finalOrders), () -> server.snapshot(cache), CONVERGE_TIMEOUT_MILLIS);
+            side.pacedCores = cpu.coresBetween(segment.startNanos, last);
             side.pacedOps = Figures.Ops.between(before, server.operationCounts());
             side.pacedBytes = writes.bytes.sum();
             figures.sanity.add(job.checkEveryChangeApplied() + "; cache equals the contract");
@@ -234,8 +237,9 @@ public final class Benchmark {
             side.detailP99 = Stats.percentile(detail, 99);
         }
         say(String.format("  %.2f Momento ops/change (%.3f list writes/change), freshness p50 %.0f ms p99 %.0f ms "
-                        + "(detail view p50 %.0f ms p99 %.0f ms)",
-                side.opsPerChange(), side.listWritesPerChange, side.freshP50, side.freshP99, side.detailP50, side.detailP99));
+                        + "(detail view p50 %.0f ms p99 %.0f ms, source lag p99 %.0f ms), %.1f cores busy",
+                side.opsPerChange(), side.listWritesPerChange, side.freshP50, side.freshP99, side.detailP50, side.detailP99,
+                side.sourceLagP99, side.pacedCores));
 
         String flatCache = "job-p" + parallelism + "-flat-out";
         say("Job at parallelism " + parallelism + ": the same " + main.size() + " changes flat out ...");
@@ -245,13 +249,15 @@ public final class Benchmark {
             ReplayFeed.Segment segment = job.release(main, 0);
             long last = job.awaitConverged(segment, expected(finalOrders), () -> server.snapshot(flatCache),
                     CONVERGE_TIMEOUT_MILLIS);
+            side.flatOutCores = cpu.coresBetween(segment.startNanos, last);
             side.flatOutOps = Figures.Ops.between(before, server.operationCounts());
             side.seconds = (last - segment.startNanos) / 1e9;
             side.changesPerSecond = main.size() / side.seconds;
             figures.sanity.add(job.checkEveryChangeApplied() + "; cache equals the contract");
         }
-        say(String.format("  %.0f changes/s flat out (%.2f s until the cache equalled the contract), %.2f ops/change",
-                side.changesPerSecond, side.seconds, (double) side.flatOutOps.total() / main.size()));
+        say(String.format("  %.0f changes/s flat out (%.2f s until the cache equalled the contract), %.2f ops/change, "
+                        + "%.1f cores busy",
+                side.changesPerSecond, side.seconds, (double) side.flatOutOps.total() / main.size(), side.flatOutCores));
         return side;
     }
 

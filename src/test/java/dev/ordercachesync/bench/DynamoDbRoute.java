@@ -7,9 +7,6 @@ import dev.ordercachesync.model.Order;
 import dev.ordercachesync.model.OrderItem;
 import dev.ordercachesync.testsupport.EmbeddedDynamoDb;
 import dev.ordercachesync.testsupport.OrderTable;
-import org.apache.flink.api.common.JobStatus;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -67,14 +64,12 @@ final class DynamoDbRoute implements AutoCloseable {
             values.put(JobParameters.PARALLELISM, Integer.toString(parallelism));
             values.put(JobParameters.LIST_FLUSH_INTERVAL, options.listFlushInterval);
             JobParameters params = JobParameters.from(values);
-            Configuration conf = new Configuration();
-            conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-            conf.setString("metrics.reporter.bench.factory.class", BenchMetrics.Factory.class.getName());
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
+            String jobName = "bench-dynamodb-p" + parallelism;
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism,
+                    JobRun.clusterConfiguration(jobName));
             env.enableCheckpointing(options.checkpointIntervalMillis);
             OrderCacheSyncPipeline.configure(env, params);
             OrderCacheSyncPipeline.build(env, params);
-            String jobName = "bench-dynamodb-p" + parallelism;
             DynamoDbRoute route = new DynamoDbRoute(recording.size(), jobName, env.executeAsync(jobName), ddb);
             route.awaitSourceReading();
             return route;
@@ -93,7 +88,8 @@ final class DynamoDbRoute implements AutoCloseable {
         dynamoDb.client().putItem(PutItemRequest.builder().tableName(TABLE).item(profile).build());
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
         while (BenchMetrics.sum(jobName, "nonOrderItemsSkipped") < 1) {
-            if (System.nanoTime() > deadline || client.getJobStatus().get().isGloballyTerminalState()) {
+            JobRun.requireRunning(client, jobName);
+            if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("the job's DynamoDB source did not start reading");
             }
             Thread.sleep(50);
@@ -157,11 +153,7 @@ final class DynamoDbRoute implements AutoCloseable {
         Map<String, String> lastActual = null;
         while (System.nanoTime() < deadline) {
             Thread.sleep(100);
-            JobStatus status = client.getJobStatus().get();
-            if (status.isGloballyTerminalState()) {
-                client.getJobExecutionResult().get();
-                throw new IllegalStateException("job " + jobName + " ended: " + status);
-            }
+            JobRun.requireRunning(client, jobName);
             if (System.nanoTime() - writes.lastNanos.get() < TimeUnit.SECONDS.toNanos(1)) {
                 continue;
             }
@@ -193,6 +185,8 @@ final class DynamoDbRoute implements AutoCloseable {
             if (!client.getJobStatus().get().isGloballyTerminalState()) {
                 client.cancel().get(1, TimeUnit.MINUTES);
             }
+        } catch (Exception alreadyGone) {
+            // The job failed and took its mini cluster with it; the failure that matters is already thrown.
         } finally {
             dynamoDb.close();
         }

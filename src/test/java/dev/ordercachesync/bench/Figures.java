@@ -53,6 +53,9 @@ final class Figures {
         /** Job only: list writes per change at the recorded pace (the job's metric listsRendered). */
         double listWritesPerChange;
         double sourceLagP99;
+        /** Cores this process kept busy (CPU time / wall time) during the paced and the flat-out run. */
+        double pacedCores;
+        double flatOutCores;
         double seconds;
 
         double opsPerChange() {

@@ -7,6 +7,7 @@ import dev.ordercachesync.localmomento.LoopbackMomentoServer;
 import dev.ordercachesync.model.RawStreamRecord;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -60,10 +61,8 @@ final class JobRun implements AutoCloseable {
         values.put(JobParameters.LIST_FLUSH_INTERVAL, options.listFlushInterval);
         JobParameters params = JobParameters.from(values);
 
-        Configuration conf = new Configuration();
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-        conf.setString("metrics.reporter.bench.factory.class", BenchMetrics.Factory.class.getName());
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism,
+                clusterConfiguration(name));
         env.enableCheckpointing(options.checkpointIntervalMillis);
         OrderCacheSyncPipeline.configure(env, params);
         ReplayFeed feed = ReplayFeed.open(name, parallelism);
@@ -84,6 +83,20 @@ final class JobRun implements AutoCloseable {
         return run;
     }
 
+    /**
+     * No restarts (a failure must fail the benchmark), the benchmark's metric reporter, and checkpoints on disk as on a
+     * real cluster: the local default keeps them in JobManager memory, capped at 5 MB, which 50k live orders pass.
+     */
+    static Configuration clusterConfiguration(String jobName) {
+        Configuration conf = new Configuration();
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        conf.setString("metrics.reporter.bench.factory.class", BenchMetrics.Factory.class.getName());
+        conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+                Paths.get("target", "bench-checkpoints", jobName).toAbsolutePath().toUri().toString());
+        return conf;
+    }
+
     ReplayFeed.Segment release(Recording recording, long waveIntervalNanos) {
         changesReleased += recording.size();
         return feed.release(recording, waveIntervalNanos);
@@ -100,11 +113,7 @@ final class JobRun implements AutoCloseable {
         Map<String, String> lastExpected = null;
         while (System.nanoTime() < deadline) {
             Thread.sleep(100);
-            JobStatus status = client.getJobStatus().get();
-            if (status.isGloballyTerminalState()) {
-                client.getJobExecutionResult().get();
-                throw new IllegalStateException("job " + name + " ended: " + status);
-            }
+            requireRunning(client, name);
             long last = writes.lastNanos.get();
             if (!segment.fullyEmitted() || System.nanoTime() - last < QUIET_NANOS) {
                 continue;
@@ -118,6 +127,19 @@ final class JobRun implements AutoCloseable {
         throw new IllegalStateException("job " + name + ": the cache did not reach the contract within " + timeoutMillis
                 + " ms (emitted " + segment.emitted.get() + " of " + segment.recording.size() + "). "
                 + difference(lastExpected, lastActual));
+    }
+
+    /** Fails with the job's own failure, if it has one, when the job is no longer running. */
+    static void requireRunning(JobClient client, String name) {
+        JobStatus status;
+        try {
+            status = client.getJobStatus().get();
+        } catch (Exception e) {
+            throw new IllegalStateException("job " + name + " is gone (its cluster stopped); see target/benchmark.log", e);
+        }
+        if (status.isGloballyTerminalState()) {
+            throw new IllegalStateException("job " + name + " ended " + status + "; see target/benchmark.log");
+        }
     }
 
     /** Checks from the job's own metrics that it applied every change released, dropping or dead-lettering none. */
@@ -159,6 +181,8 @@ final class JobRun implements AutoCloseable {
             if (!client.getJobStatus().get().isGloballyTerminalState()) {
                 client.cancel().get(1, TimeUnit.MINUTES);
             }
+        } catch (Exception alreadyGone) {
+            // The job failed and took its mini cluster with it; the failure that matters is already thrown.
         } finally {
             feed.close();
         }

@@ -11,6 +11,13 @@ import java.util.Map;
 final class Machine {
     private Machine() {}
 
+    /** CPU time this process has used, all threads: server, SDK clients, Flink and baseline alike. */
+    static long processCpuNanos() {
+        java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean
+                ? ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime() : -1;
+    }
+
     /** The 1, 5 and 15 minute load averages, as uptime prints them. */
     static String loadAverage() {
         try {

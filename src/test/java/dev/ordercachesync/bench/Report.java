@@ -64,10 +64,16 @@ final class Report {
                 ms(base.serviceP50), ms(base.serviceP99)));
         for (Figures.Side s : f.sides) {
             if (s != base) {
-                md.append(fmt("- %s: %.3f list writes/change at the recorded pace; flat out %.2f ops/change; source lag p99 %s.\n",
-                        s.label, s.listWritesPerChange, (double) s.flatOutOps.total() / s.changes, ms(s.sourceLagP99)));
+                md.append(fmt("- %s: %.3f list writes/change at the recorded pace; flat out %.2f ops/change; source lag p99 %s "
+                                + "(how late the replay source emitted, i.e. backpressure); the benchmark process kept %.1f of %s "
+                                + "cores busy at the recorded pace, %.1f flat out.\n",
+                        s.label, s.listWritesPerChange, (double) s.flatOutOps.total() / s.changes, ms(s.sourceLagP99),
+                        s.pacedCores, f.machine.get("cores (nproc)"), s.flatOutCores));
             }
         }
+        md.append("- Flat out, the job coalesces: a key's waiting write is replaced by a newer one and a list renders once per "
+                + "flush interval, so it skips intermediate versions the baseline writes one by one; its sequencer still "
+                + "applies every change (checked below). The loopback server and the SDK run in the same process and cores.\n");
 
         Figures.Side route = f.viaDynamoDb;
         if (route != null) {
@@ -144,7 +150,9 @@ final class Report {
             }
             double speedup = s.changesPerSecond / base.changesPerSecond;
             goals.add(goal("changes/s vs baseline, " + s.label, "≥ 50×", fmt("%,.0f×", speedup),
-                    speedup >= GOAL_SPEEDUP, fmt("missed by %.1f× (%.0f%% of target)", GOAL_SPEEDUP / speedup, 100 * speedup / GOAL_SPEEDUP)));
+                    speedup >= GOAL_SPEEDUP, fmt("missed by %.1f× (%.0f%% of target); the process kept %.1f cores busy flat out, "
+                            + "and the loopback server and SDK share them with the job", GOAL_SPEEDUP / speedup,
+                            100 * speedup / GOAL_SPEEDUP, s.flatOutCores)));
         }
         for (Figures.Side s : f.sides) {
             if (s == base) {
@@ -152,30 +160,44 @@ final class Report {
             }
             double ops = s.opsPerChange();
             goals.add(goal("Momento ops/change at the recorded pace, " + s.label, "≤ 2.2 (Lambda: " + fmt("%.2f", base.opsPerChange()) + ")",
-                    fmt("%.2f", ops), ops <= GOAL_OPS, fmt("missed by %.2f ops (+%.0f%%)", ops - GOAL_OPS, 100 * (ops / GOAL_OPS - 1))));
+                    fmt("%.2f", ops), ops <= GOAL_OPS, fmt("missed by %.2f ops (+%.0f%%): %.2f of them are list writes, one "
+                            + "per list touched per flush interval, and the waves touch many creators' lists", ops - GOAL_OPS,
+                            100 * (ops / GOAL_OPS - 1), s.listWritesPerChange)));
         }
         for (Figures.Side s : f.sides) {
             if (s == base) {
                 continue;
             }
             goals.add(goal("freshness p99, all views, " + s.label, "< 1 s", ms(s.freshP99), s.freshP99 < GOAL_P99_MS,
-                    fmt("missed by %s", ms(s.freshP99 - GOAL_P99_MS))));
+                    fmt("missed by %s; %s", ms(s.freshP99 - GOAL_P99_MS), freshnessWhy(s, f))));
         }
         if (f.viaDynamoDb != null) {
             Figures.Side r = f.viaDynamoDb;
             goals.add(goal("freshness p99 from the DynamoDB write, " + r.label, "< 1 s", ms(r.freshP99),
-                    r.freshP99 < GOAL_P99_MS, fmt("missed by %s", ms(r.freshP99 - GOAL_P99_MS))));
+                    r.freshP99 < GOAL_P99_MS, fmt("missed by %s; detail view p99 %s, so the rest is the source's 200 ms "
+                            + "polling and the lists' flush interval", ms(r.freshP99 - GOAL_P99_MS), ms(r.detailP99))));
         }
         Figures.Scale first = f.scales.get(0);
         Figures.Scale last = f.scales.get(f.scales.size() - 1);
         double ratio = last.jobMicrosPerChange / first.jobMicrosPerChange;
         goals.add(goal(fmt("job time per change, %,d vs %,d live orders", last.liveOrders, first.liveOrders), "within 1.5×",
                 fmt("%.2f× (baseline %.2f×)", ratio, last.baselineMillisPerChange / first.baselineMillisPerChange),
-                ratio <= GOAL_SCALE_RATIO, fmt("missed by %.2f×", ratio / GOAL_SCALE_RATIO)));
+                ratio <= GOAL_SCALE_RATIO, fmt("missed by %.2f×: each flush re-reads and sorts every member of a list "
+                        + "(all-orders holds every open order), so rendering grows with live orders", ratio / GOAL_SCALE_RATIO)));
         double state = marginalStateBytes(f);
         goals.add(goal("state per live order", "< 1 KB", fmt("%,.0f bytes", state), state < GOAL_STATE_BYTES,
                 fmt("missed by %,.0f bytes", state - GOAL_STATE_BYTES)));
         return goals;
+    }
+
+    /** Why p99 freshness missed, from the run's own diagnostics. */
+    private static String freshnessWhy(Figures.Side s, Figures f) {
+        if (s.sourceLagP99 > 250) {
+            return fmt("the job fell behind the rush waves (source lag p99 %s, detail view p99 %s) while the process kept "
+                    + "%.1f of %s cores busy (load average %s before, %s after), so it was short of CPU",
+                    ms(s.sourceLagP99), ms(s.detailP99), s.pacedCores, f.machine.get("cores (nproc)"), f.loadBefore, f.loadAfter);
+        }
+        return fmt("the detail view's p99 is %s; the rest is the lists' flush interval and render time", ms(s.detailP99));
     }
 
     private static String[] goal(String what, String target, String measured, boolean met, String miss) {
