@@ -107,7 +107,8 @@ final class Report {
                 + "replays a batch of new orders (WAITING → SUBMITTED → IN PROGRESS → COMPLETED, a fifth deleted) flat out. The "
                 + "job's time is from release to the last write once the cache equals the contract. Lists are capped at "
                 + "list-max-entries (5000) on both sides; the Lambda has no cap, and its all-orders would pass Momento's 5 MB "
-                + "item limit at about 38k open orders. The baseline's bytes count the lists it reads as well as what it writes.\n");
+                + "item limit at 33k–44k open orders (an entry is 120–160 bytes). The baseline's bytes count the lists it "
+                + "reads as well as what it writes.\n");
 
         md.append("\n## State per live order\n\n| live orders | canonical savepoint | bytes per live order |\n|---:|---:|---:|\n");
         for (Figures.Scale s : f.scales) {
