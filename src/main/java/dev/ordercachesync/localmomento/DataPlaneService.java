@@ -24,12 +24,15 @@ final class DataPlaneService extends ScsGrpc.ScsImplBase {
     private final CallDispatcher dispatcher;
     private final OperationStats stats;
     private final LongSupplier clockMillis;
+    private final WriteListener writeListener;
 
-    DataPlaneService(CacheStore caches, CallDispatcher dispatcher, OperationStats stats, LongSupplier clockMillis) {
+    DataPlaneService(CacheStore caches, CallDispatcher dispatcher, OperationStats stats, LongSupplier clockMillis,
+                     WriteListener writeListener) {
         this.caches = caches;
         this.dispatcher = dispatcher;
         this.stats = stats;
         this.clockMillis = clockMillis;
+        this.writeListener = writeListener;
     }
 
     @Override
@@ -53,7 +56,11 @@ final class DataPlaneService extends ScsGrpc.ScsImplBase {
                 throw Status.INVALID_ARGUMENT.withDescription("ttl_milliseconds must be positive").asException();
             }
             long now = clockMillis.getAsLong();
-            keyspace.set(request.getCacheKey(), request.getCacheBody(), expiresAt(now, request.getTtlMilliseconds()));
+            // Holding the keyspace's lock across write and notification keeps the listener's order the applied order.
+            synchronized (keyspace) {
+                keyspace.set(request.getCacheKey(), request.getCacheBody(), expiresAt(now, request.getTtlMilliseconds()));
+                writeListener.applied(cacheName, request.getCacheKey(), request.getCacheBody(), System.nanoTime());
+            }
             stats.recordAppliedWrite();
             return STORED;
         });
@@ -63,7 +70,11 @@ final class DataPlaneService extends ScsGrpc.ScsImplBase {
     public void delete(_DeleteRequest request, StreamObserver<_DeleteResponse> observer) {
         String cacheName = CacheNameInterceptor.currentCacheName();
         dispatcher.dispatch(RpcNames.DELETE, observer, () -> {
-            keyspace(cacheName).delete(request.getCacheKey());
+            Keyspace keyspace = keyspace(cacheName);
+            synchronized (keyspace) {
+                keyspace.delete(request.getCacheKey());
+                writeListener.applied(cacheName, request.getCacheKey(), null, System.nanoTime());
+            }
             stats.recordAppliedWrite();
             return _DeleteResponse.getDefaultInstance();
         });

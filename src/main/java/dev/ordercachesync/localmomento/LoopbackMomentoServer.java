@@ -72,7 +72,7 @@ public final class LoopbackMomentoServer implements AutoCloseable {
                 .permitKeepAliveTime(1, TimeUnit.SECONDS)
                 .permitKeepAliveWithoutCalls(true)
                 .addService(ServerInterceptors.intercept(
-                        new DataPlaneService(caches, dispatcher, stats, clockMillis), new CacheNameInterceptor()))
+                        new DataPlaneService(caches, dispatcher, stats, clockMillis, builder.writeListener), new CacheNameInterceptor()))
                 .addService(new ControlPlaneService(caches, dispatcher))
                 .build();
     }
@@ -247,6 +247,7 @@ public final class LoopbackMomentoServer implements AutoCloseable {
         private int port;
         private LongSupplier clockMillis = System::currentTimeMillis;
         private long faultSeed = 42;
+        private WriteListener writeListener = WriteListener.NONE;
         private final Set<String> caches = new LinkedHashSet<>();
 
         private Builder() {}
@@ -269,6 +270,12 @@ public final class LoopbackMomentoServer implements AutoCloseable {
         /** Seed of the random draws for probabilistic failures and random latency. */
         public Builder faultSeed(long seed) {
             this.faultSeed = seed;
+            return this;
+        }
+
+        /** Told of every applied set and delete, e.g. to time when values become visible (benchmarks). */
+        public Builder writeListener(WriteListener listener) {
+            this.writeListener = Objects.requireNonNull(listener, "listener");
             return this;
         }
 

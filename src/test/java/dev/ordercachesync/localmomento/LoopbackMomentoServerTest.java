@@ -84,6 +84,25 @@ class LoopbackMomentoServerTest {
     }
 
     @Test
+    void writeListenerIsToldOfEveryAppliedWriteInOrder() {
+        List<String> told = new ArrayList<>();
+        try (LoopbackMomentoServer listened = LoopbackMomentoServer.builder().cache(CACHE)
+                .writeListener((cache, key, value, nanos) -> told.add(cache + " " + key.toStringUtf8() + "="
+                        + (value == null ? "deleted" : value.toStringUtf8())))
+                .build().start();
+             CacheClient listenedClient = CacheClient.create(new MomentoLocalProvider(LoopbackMomentoServer.HOST,
+                     listened.port()), Configurations.Laptop.latest(), DEFAULT_TTL)) {
+            listened.faults().failNext(RpcNames.SET, 1, Status.Code.PERMISSION_DENIED);
+            await(listenedClient.set(CACHE, "k", "refused"));
+            await(listenedClient.set(CACHE, "k", "v1"));
+            await(listenedClient.get(CACHE, "k"));
+            await(listenedClient.delete(CACHE, "k"));
+
+            assertThat(told).containsExactly("pizza k=v1", "pizza k=deleted");
+        }
+    }
+
+    @Test
     void absentKeyIsAMiss() {
         assertThat(await(client.get(CACHE, "never-written"))).isInstanceOf(GetResponse.Miss.class);
     }

@@ -1,0 +1,100 @@
+package dev.ordercachesync.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Everything one benchmark run measured, for the report and the chart. */
+final class Figures {
+
+    /** Momento data-plane calls the server received during one run. */
+    static final class Ops {
+        long gets;
+        long sets;
+        long deletes;
+
+        static Ops between(Map<String, Long> before, Map<String, Long> after) {
+            Ops o = new Ops();
+            o.gets = delta(before, after, "get");
+            o.sets = delta(before, after, "set");
+            o.deletes = delta(before, after, "delete");
+            return o;
+        }
+
+        long total() {
+            return gets + sets + deletes;
+        }
+
+        private static long delta(Map<String, Long> before, Map<String, Long> after, String rpc) {
+            return after.getOrDefault(rpc, 0L) - before.getOrDefault(rpc, 0L);
+        }
+    }
+
+    /** One side replaying the main workload at its pace (freshness, ops) and flat out (throughput). */
+    static final class Side {
+        String label;
+        int parallelism;
+        int changes;
+        /** Changes per second flat out; for the baseline, over the time it spent handling records. */
+        double changesPerSecond;
+        Ops pacedOps;
+        long pacedBytes;
+        Ops flatOutOps;
+        /** Freshness percentiles in ms at the recorded pace: all views, detail view. */
+        double freshP50;
+        double freshP99;
+        double freshMax;
+        double detailP50;
+        double detailP99;
+        /** Baseline only: time from starting a record to all its views written, p50/p99 ms. */
+        double serviceP50;
+        double serviceP99;
+        /** Job only: list writes per change at the recorded pace (the job's metric listsRendered). */
+        double listWritesPerChange;
+        double sourceLagP99;
+        /** Cores this process kept busy (CPU time / wall time) during the paced and the flat-out run. */
+        double pacedCores;
+        double flatOutCores;
+        double seconds;
+
+        double opsPerChange() {
+            return (double) pacedOps.total() / changes;
+        }
+    }
+
+    /** One size of the scaling runs. */
+    static final class Scale {
+        int liveOrders;
+        int jobChanges;
+        double jobMicrosPerChange;
+        Ops jobOps;
+        long jobBytes;
+        int baselineChanges;
+        double baselineMillisPerChange;
+        Ops baselineOps;
+        long baselineBytes;
+        long savepointBytes;
+        int savepointLiveOrders;
+    }
+
+    final List<Side> sides = new ArrayList<>();
+    /** The job with its real source reading DynamoDB Local; null when skipped. */
+    Side viaDynamoDb;
+    final List<Scale> scales = new ArrayList<>();
+    final List<String> sanity = new ArrayList<>();
+    final Map<String, String> machine = new TreeMap<>();
+    String loadBefore;
+    String loadAfter;
+    String startedAt;
+    double totalSeconds;
+    int mainChanges;
+    int mainOrders;
+    int mainWaves;
+    int largestWave;
+    int maxAllOrders;
+
+    Side baseline() {
+        return sides.get(0);
+    }
+}

@@ -1,0 +1,213 @@
+package dev.ordercachesync.bench;
+
+import dev.ordercachesync.config.JobParameters;
+import dev.ordercachesync.job.OperatorIds;
+import dev.ordercachesync.job.OrderCacheSyncPipeline;
+import dev.ordercachesync.localmomento.LoopbackMomentoServer;
+import dev.ordercachesync.model.RawStreamRecord;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+/** The real job on a local mini cluster, fed by a {@link ReplaySource} and writing the loopback server. */
+final class JobRun implements AutoCloseable {
+    /** How long without a write, once everything is emitted, before the cache is compared with the contract. */
+    private static final long QUIET_NANOS = TimeUnit.MILLISECONDS.toNanos(1000);
+
+    final String name;
+    final JobParameters params;
+    private final ReplayFeed feed;
+    private final JobClient client;
+    private final WriteLog.CacheWrites writes;
+    private long changesReleased;
+
+    private JobRun(String name, JobParameters params, ReplayFeed feed, JobClient client, WriteLog.CacheWrites writes) {
+        this.name = name;
+        this.params = params;
+        this.feed = feed;
+        this.client = client;
+        this.writes = writes;
+    }
+
+    static JobRun start(String name, int parallelism, String cache, LoopbackMomentoServer server,
+                        WriteLog.CacheWrites writes, BenchOptions options) throws Exception {
+        server.createCache(cache);
+        Map<String, String> values = new HashMap<>();
+        // Required by the parameters, unused: the replay source stands in for the stream.
+        values.put(JobParameters.STREAM_ARN, "arn:aws:dynamodb:us-east-1:000000000000:table/OrderTable/stream/bench");
+        values.put(JobParameters.MOMENTO_LOCAL_ENDPOINT, LoopbackMomentoServer.HOST + ":" + server.port());
+        values.put(JobParameters.MOMENTO_CACHE_NAME, cache);
+        values.put(JobParameters.PARALLELISM, Integer.toString(parallelism));
+        values.put(JobParameters.LIST_FLUSH_INTERVAL, options.listFlushInterval);
+        JobParameters params = JobParameters.from(values);
+
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism,
+                clusterConfiguration(name));
+        env.enableCheckpointing(options.checkpointIntervalMillis);
+        OrderCacheSyncPipeline.configure(env, params);
+        ReplayFeed feed = ReplayFeed.open(name, parallelism);
+        DataStream<RawStreamRecord> records = env
+                .addSource(new ReplaySource(name), "Replayed DynamoDB stream", TypeInformation.of(RawStreamRecord.class))
+                .uid(OperatorIds.SOURCE);
+        OrderCacheSyncPipeline.build(records, params, OrderCacheSyncPipeline.momentoSink(params));
+        JobClient client = env.executeAsync(name);
+        JobRun run = new JobRun(name, params, feed, client, writes);
+        try {
+            feed.awaitReaders(120_000);
+            // The sink opens its client and checks the cache after the source runs; let start-up settle.
+            Thread.sleep(1000);
+        } catch (RuntimeException | InterruptedException e) {
+            run.close();
+            throw e;
+        }
+        return run;
+    }
+
+    /**
+     * No restarts (a failure must fail the benchmark), the benchmark's metric reporter, and checkpoints on disk as on a
+     * real cluster: the local default keeps them in JobManager memory, capped at 5 MB, which 50k live orders pass.
+     */
+    static Configuration clusterConfiguration(String jobName) {
+        Configuration conf = new Configuration();
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        conf.setString("metrics.reporter.bench.factory.class", BenchMetrics.Factory.class.getName());
+        conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+                Paths.get("target", "bench-checkpoints", jobName).toAbsolutePath().toUri().toString());
+        return conf;
+    }
+
+    ReplayFeed.Segment release(Recording recording, long waveIntervalNanos) {
+        changesReleased += recording.size();
+        return feed.release(recording, waveIntervalNanos);
+    }
+
+    /**
+     * Waits until the segment is emitted and the cache has been quiet for a while and equals {@code expected};
+     * returns the time of the last write. Fails loudly if the job fails or the cache never gets there.
+     */
+    long awaitConverged(ReplayFeed.Segment segment, Supplier<Map<String, String>> expected,
+                        Supplier<Map<String, String>> actual, long timeoutMillis) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        Map<String, String> lastActual = null;
+        Map<String, String> lastExpected = null;
+        while (System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            requireRunning(client, name);
+            long last = writes.lastNanos.get();
+            if (!segment.fullyEmitted() || System.nanoTime() - last < QUIET_NANOS) {
+                continue;
+            }
+            lastExpected = expected.get();
+            lastActual = actual.get();
+            if (lastExpected.equals(lastActual) && writes.lastNanos.get() == last) {
+                return last;
+            }
+        }
+        throw new IllegalStateException("job " + name + ": the cache did not reach the contract within " + timeoutMillis
+                + " ms (emitted " + segment.emitted.get() + " of " + segment.recording.size() + "). "
+                + difference(lastExpected, lastActual));
+    }
+
+    /** Fails with the job's own failure, if it has one, when the job is no longer running. */
+    static void requireRunning(JobClient client, String name) {
+        JobStatus status;
+        try {
+            status = client.getJobStatus().get();
+        } catch (Exception e) {
+            throw new IllegalStateException("job " + name + " is gone (its cluster stopped); see target/benchmark.log", e);
+        }
+        if (status.isGloballyTerminalState()) {
+            throw new IllegalStateException("job " + name + " ended " + status + "; see target/benchmark.log");
+        }
+    }
+
+    /** Checks from the job's own metrics that it applied every change released, dropping or dead-lettering none. */
+    String checkEveryChangeApplied() {
+        long applied = BenchMetrics.sum(name, "changesApplied");
+        long stale = BenchMetrics.sum(name, "staleChangesDropped");
+        long dead = BenchMetrics.sum(name, "deadLetters");
+        if (applied != changesReleased || stale != 0 || dead != 0) {
+            throw new IllegalStateException("job " + name + " applied " + applied + " of " + changesReleased
+                    + " changes (" + stale + " dropped as stale, " + dead + " dead letters)");
+        }
+        return "job " + name + ": applied " + applied + " of " + changesReleased + " changes, 0 stale, 0 dead letters";
+    }
+
+    long metric(String metricName) {
+        return BenchMetrics.sum(name, metricName);
+    }
+
+    /** Takes a canonical savepoint (the format every state backend reads) and returns its size in bytes. */
+    long savepointBytes(Path directory) throws Exception {
+        Files.createDirectories(directory);
+        String location = client.triggerSavepoint(directory.toUri().toString(), SavepointFormatType.CANONICAL)
+                .get(5, TimeUnit.MINUTES);
+        Path path = location.startsWith("file:") ? Paths.get(URI.create(location)) : Paths.get(location);
+        try (Stream<Path> files = Files.walk(path)) {
+            return files.filter(Files::isRegularFile).mapToLong(p -> {
+                try {
+                    return Files.size(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }).sum();
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            if (!client.getJobStatus().get().isGloballyTerminalState()) {
+                client.cancel().get(1, TimeUnit.MINUTES);
+            }
+        } catch (Exception alreadyGone) {
+            // The job failed and took its mini cluster with it; the failure that matters is already thrown.
+        } finally {
+            feed.close();
+        }
+    }
+
+    static String difference(Map<String, String> expected, Map<String, String> actual) {
+        if (expected == null || actual == null) {
+            return "";
+        }
+        TreeSet<String> keys = new TreeSet<>(expected.keySet());
+        keys.addAll(actual.keySet());
+        StringBuilder sb = new StringBuilder();
+        int differing = 0;
+        for (String key : keys) {
+            if (!Objects.equals(expected.get(key), actual.get(key))) {
+                if (differing++ < 5) {
+                    sb.append("\n  ").append(key).append(": expected ").append(abbreviate(expected.get(key)))
+                            .append(", cache has ").append(abbreviate(actual.get(key)));
+                }
+            }
+        }
+        return differing + " of " + keys.size() + " keys differ:" + sb;
+    }
+
+    private static String abbreviate(String s) {
+        return s == null ? "nothing" : s.length() > 100 ? s.substring(0, 100) + "…" : s;
+    }
+}
