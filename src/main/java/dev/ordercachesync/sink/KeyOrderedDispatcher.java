@@ -42,6 +42,8 @@ public final class KeyOrderedDispatcher {
         boolean queued;
         /** The waiting mutation is a failed one, held back until its backoff ends. */
         boolean retryPending;
+        /** Identifies the one retry timer that may release this slot; older timers are stale. */
+        long retryGeneration;
         int attempts;
     }
 
@@ -92,9 +94,9 @@ public final class KeyOrderedDispatcher {
                 observer.coalesced();
             }
             slot.waiting = mutation;
-            slot.attempts = 0;
-            slot.retryPending = false;
-            if (!slot.inFlight && !slot.queued) {
+            // A key in backoff keeps its schedule and its count of failed attempts: new data does not
+            // make a failing cache healthy, and the budget must still run out if the failures go on.
+            if (!slot.inFlight && !slot.queued && !slot.retryPending) {
                 slot.queued = true;
                 ready.add(mutation.key);
             }
@@ -203,11 +205,6 @@ public final class KeyOrderedDispatcher {
 
     private void handleFailure(Send send, KeySlot slot, CacheWriteException error) {
         String key = send.mutation.key;
-        if (slot.waiting != null) {
-            // A newer full write for this key is already waiting; it supersedes the failed one.
-            observer.coalesced();
-            return;
-        }
         if (!error.isRetryable()) {
             fail(new CacheWriteException(error.errorCode(), false,
                     "Momento rejected the write of key '" + key + "' with " + error.errorCode() + ": "
@@ -226,19 +223,31 @@ public final class KeyOrderedDispatcher {
         observer.retried();
         long delay = backoff.delayMillis(send.attempt);
         LOG.debug("Retrying key '{}' in {} ms after {} (attempt {} of {})", key, delay, error.errorCode(), send.attempt, maxAttempts);
-        slot.waiting = send.mutation;
+        if (slot.waiting == null) {
+            slot.waiting = send.mutation;
+        } else {
+            // A newer full write for this key is already waiting; it supersedes the failed one and is
+            // what the retry sends.
+            observer.coalesced();
+        }
         slot.attempts = send.attempt;
         slot.retryPending = true;
-        retryTimer.schedule(() -> retryDue(key), delay, TimeUnit.MILLISECONDS);
+        long generation = ++slot.retryGeneration;
+        retryTimer.schedule(() -> retryDue(key, slot, generation), delay, TimeUnit.MILLISECONDS);
     }
 
-    private void retryDue(String key) {
+    private void retryDue(String key, KeySlot expected, long generation) {
         List<Send> toStart;
         lock.lock();
         try {
             KeySlot slot = slots.get(key);
-            if (slot == null || failure != null) {
+            if (failure != null) {
                 changed.signalAll();
+                return;
+            }
+            // A newer write for the key may have replaced the failed one since this timer was set; it
+            // runs on its own schedule, and releasing it here would skip its backoff.
+            if (slot != expected || !slot.retryPending || slot.retryGeneration != generation) {
                 return;
             }
             slot.retryPending = false;

@@ -68,9 +68,11 @@ class SinkFaultsEndToEndTest {
                 workload.runFirstHalf(stack.dynamoDb.client(), LocalStack.TABLE);
                 JobUnderTest.awaitConvergence(stack, params, Duration.ofSeconds(120));
 
+                // Several seconds, well inside the default retry budget (10 attempts, at least 11 s of backoff).
+                long outageStart = System.nanoTime();
                 stack.momento.faults().outage(true);
                 workload.runSecondHalf(stack.dynamoDb.client(), LocalStack.TABLE);
-                TimeUnit.SECONDS.sleep(5);
+                TimeUnit.NANOSECONDS.sleep(Math.max(0, outageStart + TimeUnit.SECONDS.toNanos(6) - System.nanoTime()));
                 assertThat(job.getJobStatus().get()).as("still running during the outage").isEqualTo(JobStatus.RUNNING);
                 stack.momento.faults().outage(false);
 

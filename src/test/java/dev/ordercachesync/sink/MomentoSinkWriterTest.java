@@ -120,4 +120,21 @@ class MomentoSinkWriterTest {
                 .hasMessageContaining("SERVER_UNAVAILABLE");
         w.close();
     }
+
+    @Test
+    void newWritesToAFailingKeyKeepItsBackoffAndItsBudget() throws Exception {
+        server.faults().outage(true);
+        MomentoSinkWriter w = writer("pizza", 2, 3);
+        assertThatThrownBy(() -> {
+            for (int i = 0; i < 20; i++) {
+                w.write(CacheMutation.put("all-orders", "[" + i + "]", TTL), null);
+                Thread.sleep(10);
+            }
+            w.flush(false);
+        }).isInstanceOf(CacheWriteException.class)
+                .hasMessageContaining("Gave up writing key 'all-orders' after 3 attempts");
+        // Three attempts of the SDK's four calls each: new data did not restart the count or skip a backoff.
+        assertThat(server.operationCounts().get(RpcNames.SET)).isLessThanOrEqualTo(12L);
+        w.close();
+    }
 }
