@@ -314,12 +314,12 @@ public final class JobParameters implements Serializable {
 
     @Override
     public String toString() {
-        // No secret is held here: the API key is read from the environment by the sink at run time.
+        // No secret is held here: the API key is read on the TaskManagers when the sink opens.
         return String.format(Locale.ROOT,
-                "JobParameters{stream=%s, region=%s, endpoint=%s, cache=%s, apiKey=%s, localMomento=%s, ttl=%s, listMax=%d, flush=%s, tombstones=%s, parallelism=%d, maxParallelism=%d}",
+                "JobParameters{stream=%s, region=%s, endpoint=%s, cache=%s, apiKey=%s, localMomento=%s, ttl=%s, listMax=%d, flush=%s, tombstones=%s, maxValueBytes=%d, deadLetterTable=%s, parallelism=%d, maxParallelism=%d}",
                 streamArn, awsRegion, awsEndpoint, momentoCacheName,
                 momentoApiKeySecretId != null ? "secret " + momentoApiKeySecretId : "env " + momentoApiKeyEnv,
                 usesLocalMomento() ? momentoLocalHost + ":" + momentoLocalPort : "no", cacheTtl, listMaxEntries,
-                listFlushInterval, tombstoneRetention, parallelism, maxParallelism);
+                listFlushInterval, tombstoneRetention, maxValueBytes, deadLetterTable, parallelism, maxParallelism);
     }
 }
