@@ -81,7 +81,6 @@ public final class JobParameters implements Serializable {
     private static final Pattern SECRET_NAME = Pattern.compile("^[A-Za-z0-9/_+=.@-]{1,512}$");
     /** DynamoDB's rule for table names. */
     private static final Pattern TABLE_NAME = Pattern.compile("^[A-Za-z0-9_.-]{3,255}$");
-    private static final Pattern HOST_PORT = Pattern.compile("^([A-Za-z0-9.\\-]+|\\[[0-9a-fA-F:]+\\]):(\\d{1,5})$");
 
     public final String streamArn;
     public final String awsRegion;
@@ -160,10 +159,10 @@ public final class JobParameters implements Serializable {
         String host = null;
         int port = -1;
         if (local != null) {
-            Matcher m = HOST_PORT.matcher(local);
-            if (m.matches() && Integer.parseInt(m.group(2)) > 0 && Integer.parseInt(m.group(2)) < 65536) {
-                host = m.group(1);
-                port = Integer.parseInt(m.group(2));
+            HostPort address = HostPort.parseOrNull(local);
+            if (address != null) {
+                host = address.host;
+                port = address.port;
             } else {
                 r.problem(MOMENTO_LOCAL_ENDPOINT, local, "host:port, e.g. 127.0.0.1:9090");
             }

@@ -1,5 +1,6 @@
 package dev.ordercachesync.verify;
 
+import dev.ordercachesync.config.HostPort;
 import dev.ordercachesync.views.CacheContract;
 
 import java.io.IOException;
@@ -13,8 +14,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** The verify command's options, {@code --name value}, validated in one pass that names every problem. */
 public final class VerifyOptions {
@@ -42,7 +41,6 @@ public final class VerifyOptions {
             new String[] {"recheck-delay", "5s", "Wait before re-reading the orders of a differing key; make it longer than the job's lag."},
             new String[] {"rechecks", "3", "Re-check rounds for keys whose orders or cached values keep changing (0: none)."}));
 
-    private static final Pattern HOST_PORT = Pattern.compile("^([A-Za-z0-9.\\-]+|\\[[0-9a-fA-F:]+\\]):(\\d{1,5})$");
 
     public final String table;
     public final String awsRegion;
@@ -92,10 +90,10 @@ public final class VerifyOptions {
         String host = null;
         int port = -1;
         if (local != null) {
-            Matcher m = HOST_PORT.matcher(local);
-            if (m.matches() && Integer.parseInt(m.group(2)) > 0 && Integer.parseInt(m.group(2)) < 65536) {
-                host = m.group(1);
-                port = Integer.parseInt(m.group(2));
+            HostPort address = HostPort.parseOrNull(local);
+            if (address != null) {
+                host = address.host;
+                port = address.port;
             } else {
                 problems.add("--momento-local-endpoint: '" + local + "' is not host:port");
             }
