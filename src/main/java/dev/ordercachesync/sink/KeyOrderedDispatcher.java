@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -169,7 +170,14 @@ public final class KeyOrderedDispatcher {
     private void start(List<Send> sends) {
         for (Send send : sends) {
             long started = System.nanoTime();
-            operations.apply(send.mutation).whenComplete((ok, error) -> completed(send, started, error));
+            CompletableFuture<Void> result;
+            try {
+                result = operations.apply(send.mutation);
+            } catch (RuntimeException e) {
+                // A throw instead of a failed future must still release the key, or flush would wait forever.
+                result = CompletableFuture.failedFuture(e);
+            }
+            result.whenComplete((ok, error) -> completed(send, started, error));
         }
     }
 
