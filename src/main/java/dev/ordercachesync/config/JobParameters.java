@@ -78,6 +78,9 @@ public final class JobParameters implements Serializable {
 
     private static final Pattern ARN_REGION = Pattern.compile("^arn:aws[a-z-]*:dynamodb:([a-z0-9-]+):");
     private static final Pattern SECRET_ARN_REGION = Pattern.compile("^arn:aws[a-z-]*:secretsmanager:([a-z0-9-]+):\\d{12}:secret:.+$");
+    private static final Pattern ENV_VAR_NAME = Pattern.compile("^[A-Za-z_][A-Za-z0-9_]{0,127}$");
+    /** Momento API keys are base64 of a JSON object, so they start like this; no secret name does. */
+    private static final String API_KEY_PREFIX = "eyJ";
     private static final Pattern SECRET_NAME = Pattern.compile("^[A-Za-z0-9/_+=.@-]{1,512}$");
     /** DynamoDB's rule for table names. */
     private static final Pattern TABLE_NAME = Pattern.compile("^[A-Za-z0-9_.-]{3,255}$");
@@ -138,16 +141,27 @@ public final class JobParameters implements Serializable {
         streamInitialPosition = r.oneOf(STREAM_INITIAL_POSITION, "TRIM_HORIZON", "LATEST");
         shardDiscoveryInterval = r.duration(SHARD_DISCOVERY_INTERVAL, Duration.ofMillis(100), Duration.ofHours(1));
         momentoCacheName = r.string(MOMENTO_CACHE_NAME);
-        momentoApiKeyEnv = r.string(MOMENTO_API_KEY_ENV);
+        // A key pasted where its name or secret id belongs must not reach a log line: these two values are
+        // checked without ever being repeated in a message.
+        String apiKeyEnv = r.string(MOMENTO_API_KEY_ENV);
+        if (apiKeyEnv != null && !ENV_VAR_NAME.matcher(apiKeyEnv).matches()) {
+            r.problems.add(MOMENTO_API_KEY_ENV + ": the value is not an environment variable name (letters, digits and _, "
+                    + "not starting with a digit). Give the name of the variable that holds the Momento API key, never the "
+                    + "key itself; the value is not repeated here in case it is one.");
+            apiKeyEnv = null;
+        }
+        momentoApiKeyEnv = apiKeyEnv;
         String secretId = r.string(MOMENTO_API_KEY_SECRET_ID);
         String secretRegion = null;
         if (secretId != null) {
             Matcher m = SECRET_ARN_REGION.matcher(secretId);
             if (m.matches()) {
                 secretRegion = m.group(1);
-            } else if (secretId.startsWith("arn:") || !SECRET_NAME.matcher(secretId).matches()) {
-                r.problem(MOMENTO_API_KEY_SECRET_ID, secretId,
-                        "a secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>) or a secret name");
+            } else if (secretId.startsWith("arn:") || secretId.startsWith(API_KEY_PREFIX)
+                    || !SECRET_NAME.matcher(secretId).matches()) {
+                r.problems.add(MOMENTO_API_KEY_SECRET_ID + ": the value is not a secret ARN "
+                        + "(arn:aws:secretsmanager:<region>:<account>:secret:<name>) or a secret name. Give the secret "
+                        + "that holds the Momento API key, never the key itself; the value is not repeated here in case it is one.");
                 secretId = null;
             } else {
                 secretRegion = region;

@@ -97,4 +97,20 @@ class JobParametersTest {
         m.put(JobParameters.AWS_CREDENTIALS, "local-dummy");
         assertThatThrownBy(() -> JobParameters.from(m)).hasMessageContaining("set aws-endpoint too");
     }
+
+    @Test
+    void aKeyPastedWhereItsNameBelongsIsRefusedWithoutBeingRepeated() {
+        String keyLike = "eyJlbmRwb2ludCI6ImNlbGwtNC11cy13ZXN0LTItMS5wcm9kLmEubW9tZW50b2hxLmNvbSIsImFwaV9rZXkiOiJzZWNyZXQifQ==";
+        Map<String, String> m = minimal();
+        m.put(JobParameters.MOMENTO_API_KEY_ENV, keyLike);
+        assertThatThrownBy(() -> JobParameters.from(m))
+                .hasMessageContaining("momento-api-key-env: the value is not an environment variable name")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain(keyLike).doesNotContain("eyJ"));
+
+        Map<String, String> s = minimal();
+        s.put(JobParameters.MOMENTO_API_KEY_SECRET_ID, "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJrZXkifQ.c2lnbmF0dXJl");
+        assertThatThrownBy(() -> JobParameters.from(s))
+                .hasMessageContaining("momento-api-key-secret-id: the value is not a secret ARN")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("eyJ"));
+    }
 }
