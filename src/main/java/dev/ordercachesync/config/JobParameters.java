@@ -45,6 +45,7 @@ public final class JobParameters implements Serializable {
     public static final String MAX_PARALLELISM = "max-parallelism";
     public static final String DEAD_LETTER_TABLE = "dead-letter-table";
     public static final String MAX_VALUE_BYTES = "max-value-bytes";
+    public static final String CHECKPOINT_INTERVAL = "checkpoint-interval";
 
     /** Longest TTL Momento accepts on on-demand caches. */
     static final Duration MAX_TTL = Duration.ofHours(24);
@@ -74,7 +75,8 @@ public final class JobParameters implements Serializable {
             Parameter.optional(PARALLELISM, "Parallelism of the job; when absent, the cluster's default."),
             Parameter.withDefault(MAX_PARALLELISM, "128", "Max parallelism (key groups). Fixed for the life of the job's state: a savepoint does not restore into another value."),
             Parameter.optional(DEAD_LETTER_TABLE, "DynamoDB table that receives every dead letter (partition key `pk`, a string); when absent, dead letters are only logged and counted. Reached with the same aws-region, aws-endpoint and aws-credentials as the stream."),
-            Parameter.withDefault(MAX_VALUE_BYTES, Integer.toString(CacheContract.DEFAULT_MAX_VALUE_BYTES), "Largest value written to the cache, in UTF-8 bytes; a larger view is deleted instead and dead-lettered (VALUE_TOO_LARGE). At most 4998976 (Momento's 5 MB item limit less the longest key).")));
+            Parameter.withDefault(MAX_VALUE_BYTES, Integer.toString(CacheContract.DEFAULT_MAX_VALUE_BYTES), "Largest value written to the cache, in UTF-8 bytes; a larger view is deleted instead and dead-lettered (VALUE_TOO_LARGE). At most 4998976 (Momento's 5 MB item limit less the longest key)."),
+            Parameter.withDefault(CHECKPOINT_INTERVAL, "10s", "Checkpoint interval when the cluster configures none (Managed Flink and flink-conf/ do); without checkpoints a restart would lose state and the sink's delivery guarantee.")));
 
     private static final Pattern ARN_REGION = Pattern.compile("^arn:aws[a-z-]*:dynamodb:([a-z0-9-]+):");
     private static final Pattern SECRET_ARN_REGION = Pattern.compile("^arn:aws[a-z-]*:secretsmanager:([a-z0-9-]+):\\d{12}:secret:.+$");
@@ -115,6 +117,8 @@ public final class JobParameters implements Serializable {
     /** Null when dead letters are only logged. */
     public final String deadLetterTable;
     public final int maxValueBytes;
+    /** Used only when the cluster has not switched checkpointing on itself. */
+    public final Duration checkpointInterval;
 
     private JobParameters(Reader r) {
         streamArn = r.string(STREAM_ARN);
@@ -211,6 +215,7 @@ public final class JobParameters implements Serializable {
         }
         deadLetterTable = table;
         maxValueBytes = r.integer(MAX_VALUE_BYTES, 1024, CacheContract.MOMENTO_MAX_ITEM_BYTES - CacheContract.MAX_KEY_BYTES);
+        checkpointInterval = r.duration(CHECKPOINT_INTERVAL, Duration.ofMillis(100), Duration.ofHours(1));
         r.rejectUnknown();
         if (!r.problems.isEmpty()) {
             throw new InvalidParametersException(r.problems);

@@ -44,6 +44,10 @@ public final class OrderCacheSyncPipeline {
         if (p.parallelism > 0) {
             env.setParallelism(p.parallelism);
         }
+        // State and the sink's guarantee rest on checkpoints; a cluster's own setting wins.
+        if (!env.getCheckpointConfig().isCheckpointingEnabled()) {
+            env.enableCheckpointing(p.checkpointInterval.toMillis());
+        }
     }
 
     /** The whole job reading the DynamoDB stream and writing Momento. */

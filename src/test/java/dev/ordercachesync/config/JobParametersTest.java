@@ -36,6 +36,7 @@ class JobParametersTest {
         assertThat(p.tombstoneRetention).isEqualTo(Duration.ofHours(48));
         assertThat(p.parallelism).isEqualTo(-1);
         assertThat(p.maxParallelism).isEqualTo(128);
+        assertThat(p.checkpointInterval).isEqualTo(Duration.ofSeconds(10));
         for (Parameter declared : JobParameters.PARAMETERS) {
             assertThat(declared.description()).isNotBlank();
         }
