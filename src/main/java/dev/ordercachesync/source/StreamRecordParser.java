@@ -69,9 +69,11 @@ public final class StreamRecordParser implements Serializable {
         boolean wasOrder = OrderImageReader.isOrder(oldImage);
         boolean isOrder = kind != ChangeKind.REMOVE && OrderImageReader.isOrder(newImage);
         if (!isOrder && !wasOrder) {
-            if (kind != ChangeKind.REMOVE && newImage == null && isOrderKey(keys)) {
+            // Without the image there is no telling whether an order changed: skipping it could leave its views stale.
+            JsonNode needed = kind == ChangeKind.REMOVE ? oldImage : newImage;
+            if (needed == null && isOrderKey(keys)) {
                 throw new InvalidStreamRecordException(RejectReason.MISSING_IMAGE, orderId,
-                        kind + " record for order '" + orderId + "' has no NewImage");
+                        kind + " record for order '" + orderId + "' has no " + (kind == ChangeKind.REMOVE ? "OldImage" : "NewImage"));
             }
             return null;
         }

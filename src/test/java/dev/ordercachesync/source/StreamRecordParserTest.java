@@ -145,6 +145,10 @@ class StreamRecordParserTest {
         badDate.set("createdAt", s("yesterday"));
         assertThat(reasonOf(insert("1", badDate))).isEqualTo(RejectReason.WRONG_ATTRIBUTE_TYPE);
 
+        String removeWithoutOldImage = remove("1", sample(null)).json.replaceAll(",\"OldImage\":\\{.*\\},\"SequenceNumber\"", ",\"SequenceNumber\"");
+        assertThat(removeWithoutOldImage).doesNotContain("OldImage");
+        assertThat(reasonOf(new RawStreamRecord(removeWithoutOldImage, "s", "1"))).isEqualTo(RejectReason.MISSING_IMAGE);
+
         ObjectNode itemsNotList = sample(null);
         itemsNotList.set("items", s("pepperoni"));
         assertThat(reasonOf(insert("1", itemsNotList))).isEqualTo(RejectReason.WRONG_ATTRIBUTE_TYPE);
