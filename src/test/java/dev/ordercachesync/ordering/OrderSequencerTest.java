@@ -1,5 +1,6 @@
 package dev.ordercachesync.ordering;
 
+import dev.ordercachesync.testsupport.SideOutputs;
 import dev.ordercachesync.model.ChangeKind;
 import dev.ordercachesync.model.Order;
 import dev.ordercachesync.model.OrderChange;
@@ -8,7 +9,6 @@ import dev.ordercachesync.sink.CacheMutation;
 import dev.ordercachesync.views.CacheContract;
 import dev.ordercachesync.views.ListDelta;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.AfterEach;
@@ -58,16 +58,10 @@ class OrderSequencerTest {
     }
 
     private List<String> listDeltas() {
-        List<String> out = harness.getSideOutput(OrderSequencer.LIST_DELTAS) == null ? List.of()
-                : harness.getSideOutput(OrderSequencer.LIST_DELTAS).stream()
-                .map(StreamRecord::getValue)
+        return SideOutputs.drain(harness, OrderSequencer.LIST_DELTAS).stream()
                 .map(d -> d.isRemoval() ? "remove " + d.orderId + " from " + d.listKey
                         : "upsert " + d.orderId + " " + d.summary.status + " into " + d.listKey)
                 .collect(Collectors.toList());
-        if (harness.getSideOutput(OrderSequencer.LIST_DELTAS) != null) {
-            harness.getSideOutput(OrderSequencer.LIST_DELTAS).clear();
-        }
-        return out;
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.ordercachesync.ordering;
 
+import dev.ordercachesync.testsupport.SideOutputs;
 import dev.ordercachesync.model.ChangeKind;
 import dev.ordercachesync.model.Order;
 import dev.ordercachesync.model.OrderChange;
@@ -10,7 +11,6 @@ import dev.ordercachesync.source.ParseStreamRecords;
 import dev.ordercachesync.source.RejectReason;
 import dev.ordercachesync.views.CacheContract;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.AfterEach;
@@ -18,10 +18,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -65,22 +63,11 @@ class OrderSequencerValueBoundTest {
     }
 
     private List<DeadLetter> deadLetters() {
-        ConcurrentLinkedQueue<StreamRecord<DeadLetter>> side = harness.getSideOutput(ParseStreamRecords.DEAD_LETTERS);
-        List<DeadLetter> out = new ArrayList<>();
-        if (side != null) {
-            side.forEach(r -> out.add(r.getValue()));
-            side.clear();
-        }
-        return out;
+        return SideOutputs.drain(harness, ParseStreamRecords.DEAD_LETTERS);
     }
 
     private int listDeltaCount() {
-        ConcurrentLinkedQueue<?> side = harness.getSideOutput(OrderSequencer.LIST_DELTAS);
-        int n = side == null ? 0 : side.size();
-        if (side != null) {
-            side.clear();
-        }
-        return n;
+        return SideOutputs.drain(harness, OrderSequencer.LIST_DELTAS).size();
     }
 
     @Test
@@ -137,9 +124,8 @@ class OrderSequencerValueBoundTest {
             Order before = order(oldCreators[i], 1);
             before.id = now.id;
             harness.processElement(new OrderChange(ChangeKind.MODIFY, now.id, "100", "shard-7", now, before), 0L);
-            List<String> lists = harness.getSideOutput(OrderSequencer.LIST_DELTAS).stream()
-                    .map(r -> r.getValue().listKey).collect(Collectors.toList());
-            harness.getSideOutput(OrderSequencer.LIST_DELTAS).clear();
+            List<String> lists = SideOutputs.drain(harness, OrderSequencer.LIST_DELTAS).stream()
+                    .map(d -> d.listKey).collect(Collectors.toList());
             assertThat(lists).as("old creator #%d", i).containsExactlyInAnyOrder("all-orders", "alice");
         }
     }

@@ -1,11 +1,11 @@
 package dev.ordercachesync.views;
 
+import dev.ordercachesync.testsupport.SideOutputs;
 import dev.ordercachesync.sink.CacheMutation;
 import dev.ordercachesync.source.DeadLetter;
 import dev.ordercachesync.source.ParseStreamRecords;
 import dev.ordercachesync.source.RejectReason;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.AfterEach;
@@ -13,9 +13,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -55,13 +53,7 @@ class ListViewMaterializerValueBoundTest {
     }
 
     private List<DeadLetter> deadLetters() {
-        ConcurrentLinkedQueue<StreamRecord<DeadLetter>> side = harness.getSideOutput(ParseStreamRecords.DEAD_LETTERS);
-        List<DeadLetter> out = new ArrayList<>();
-        if (side != null) {
-            side.forEach(r -> out.add(r.getValue()));
-            side.clear();
-        }
-        return out;
+        return SideOutputs.drain(harness, ParseStreamRecords.DEAD_LETTERS);
     }
 
     @Test
