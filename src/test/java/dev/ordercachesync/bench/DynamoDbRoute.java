@@ -182,11 +182,7 @@ final class DynamoDbRoute implements AutoCloseable {
     @Override
     public void close() throws Exception {
         try {
-            if (!client.getJobStatus().get().isGloballyTerminalState()) {
-                client.cancel().get(1, TimeUnit.MINUTES);
-            }
-        } catch (Exception alreadyGone) {
-            // The job failed and took its mini cluster with it; the failure that matters is already thrown.
+            JobRun.cancelIfRunning(client);
         } finally {
             dynamoDb.close();
         }

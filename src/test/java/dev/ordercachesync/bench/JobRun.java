@@ -178,13 +178,20 @@ final class JobRun implements AutoCloseable {
     @Override
     public void close() throws Exception {
         try {
+            cancelIfRunning(client);
+        } finally {
+            feed.close();
+        }
+    }
+
+    /** Cancels a job still running; one that failed has already taken its mini cluster, and its failure is thrown. */
+    static void cancelIfRunning(JobClient client) {
+        try {
             if (!client.getJobStatus().get().isGloballyTerminalState()) {
                 client.cancel().get(1, TimeUnit.MINUTES);
             }
         } catch (Exception alreadyGone) {
-            // The job failed and took its mini cluster with it; the failure that matters is already thrown.
-        } finally {
-            feed.close();
+            // Nothing left to stop.
         }
     }
 
