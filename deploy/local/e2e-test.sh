@@ -58,11 +58,11 @@ fail() {
 }
 
 # --- build --------------------------------------------------------------------------------------
-JAR="$(ls target/order-cache-sync-*.jar 2>/dev/null | grep -v original | head -1 || true)"
+JAR="$(ls target/order-cache-sync-*.jar 2>/dev/null | grep -v original | sed -n 1p || true)"
 if [ -z "$JAR" ] || [ ! -d target/test-classes ] || [ ! -d target/native-libs ]; then
   ocs_log "Building the shaded jar and test classes ..."
   mvn -B -q package -DskipTests
-  JAR="$(ls target/order-cache-sync-*.jar | grep -v original | head -1)"
+  JAR="$(ls target/order-cache-sync-*.jar | grep -v original | sed -n 1p)"
 fi
 mvn -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$E2E_DIR/test.classpath" >"$E2E_DIR/maven.log" 2>&1 \
   || { cat "$E2E_DIR/maven.log" >&2; fail "could not resolve the test classpath"; }
@@ -120,7 +120,7 @@ submit() {
   out="$(deploy/local/flink run -d -D "execution.checkpointing.dir=file://$E2E_DIR/checkpoints" -D execution.checkpointing.interval=2s \
     "$@" 2>&1)" || { echo "$out" >&2; fail "flink run failed"; }
   echo "$out" >>"$E2E_DIR/flink-cli.out"
-  SUBMITTED="$(echo "$out" | sed -nE 's/.*JobID ([0-9a-f]{32}).*/\1/p' | head -1)"
+  SUBMITTED="$(echo "$out" | sed -nE 's/.*JobID ([0-9a-f]{32}).*/\1/p' | sed -n 1p)"
   [ -n "$SUBMITTED" ] || { echo "$out" >&2; fail "no JobID in the output of flink run"; }
   JOB_IDS+=("$SUBMITTED")
 }
@@ -154,7 +154,7 @@ driver check --momento "$MOMENTO" --inspect "$INSPECT" --timeout 120 || fail "ca
 
 # --- stop with a savepoint, write while the job is down, resume at another parallelism -----------
 out="$(deploy/local/flink stop --savepointPath "file://$E2E_DIR/savepoints" "$FIRST_JOB" 2>&1)" || { echo "$out" >&2; fail "flink stop failed"; }
-SAVEPOINT="$(echo "$out" | sed -nE 's/.*Savepoint completed\. Path: (.*)$/\1/p' | head -1)"
+SAVEPOINT="$(echo "$out" | sed -nE 's/.*Savepoint completed\. Path: (.*)$/\1/p' | sed -n 1p)"
 [ -n "$SAVEPOINT" ] || { echo "$out" >&2; fail "no savepoint path in the output of flink stop"; }
 curl -fsS "$(ocs_rest_url)/jobs/$FIRST_JOB" | grep -q '"state":"FINISHED"' || fail "job $FIRST_JOB did not finish after stop"
 ocs_log "Stopped $FIRST_JOB with savepoint $SAVEPOINT"

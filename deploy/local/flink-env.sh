@@ -48,7 +48,7 @@ ocs_require_java() {
     ocs_die "Java not found. Flink 1.20 needs Java 11 or 17: install one (e.g. 'apt-get install openjdk-17-jdk-headless') or set JAVA_HOME."
   fi
   local version major
-  version="$("$JAVA" -version 2>&1 | head -1 | sed -E 's/.*version "([^"]+)".*/\1/')"
+  version="$("$JAVA" -version 2>&1 | sed -n 1p | sed -E 's/.*version "([^"]+)".*/\1/')"
   major="${version%%.*}"
   [ "$major" = "1" ] && major="$(echo "$version" | cut -d. -f2)"
   if ! [ "$major" -ge 11 ] 2>/dev/null; then
@@ -95,7 +95,7 @@ ocs_require_free_port() {
   local port="$1" what="$2" variable="$3"
   if ocs_port_in_use "$port"; then
     local holder=""
-    command -v ss >/dev/null 2>&1 && holder="$(ss -ltnpH "sport = :$port" 2>/dev/null | sed -nE 's/.*users:\(\("([^"]+)",pid=([0-9]+).*/ (held by \1, pid \2)/p' | head -1)"
+    command -v ss >/dev/null 2>&1 && holder="$(ss -ltnpH "sport = :$port" 2>/dev/null | sed -nE 's/.*users:\(\("([^"]+)",pid=([0-9]+).*/ (held by \1, pid \2)/p' | sed -n 1p)"
     ocs_die "Port $port ($what) is already in use$holder. Stop whatever holds it (another Flink cluster? 'deploy/local/stop-cluster.sh'), or choose another port: $variable=<port> $0"
   fi
 }

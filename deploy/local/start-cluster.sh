@@ -47,7 +47,7 @@ start_process() {
 why_dead() {
   local role="$1"
   if grep -qE "BindException|Address already in use" "$OCS_RUN_DIR/log/$role".{log,out} 2>/dev/null; then
-    echo "$role could not bind a port: $(grep -hE "BindException|Address already in use" "$OCS_RUN_DIR/log/$role".{log,out} | head -1)" >&2
+    echo "$role could not bind a port: $(grep -hE "BindException|Address already in use" "$OCS_RUN_DIR/log/$role".{log,out} | sed -n 1p)" >&2
   else
     tail -n 30 "$OCS_RUN_DIR/log/$role.out" "$OCS_RUN_DIR/log/$role.log" >&2 2>/dev/null || true
   fi
