@@ -90,6 +90,10 @@ public final class JobParameters implements Serializable {
     public final String streamArn;
     public final String awsRegion;
     public final String awsEndpoint;
+    /** Fixed keys for an emulator; never used against AWS (validation requires aws-endpoint with them). */
+    public static final String LOCAL_DUMMY_ACCESS_KEY = "local";
+    public static final String LOCAL_DUMMY_SECRET_KEY = "local";
+
     public final boolean awsLocalDummyCredentials;
     public final String streamInitialPosition;
     public final Duration shardDiscoveryInterval;

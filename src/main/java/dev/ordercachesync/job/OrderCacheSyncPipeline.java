@@ -4,12 +4,12 @@ import dev.ordercachesync.config.JobParameters;
 import dev.ordercachesync.model.OrderChange;
 import dev.ordercachesync.model.RawStreamRecord;
 import dev.ordercachesync.ordering.OrderSequencer;
-import dev.ordercachesync.sink.CacheMutation;
+import dev.ordercachesync.model.CacheMutation;
 import dev.ordercachesync.sink.MomentoConnection;
 import dev.ordercachesync.sink.MomentoSink;
-import dev.ordercachesync.source.DeadLetter;
-import dev.ordercachesync.source.DeadLetterLogger;
-import dev.ordercachesync.source.DeadLetterTableSink;
+import dev.ordercachesync.deadletter.DeadLetter;
+import dev.ordercachesync.deadletter.DeadLetterLogger;
+import dev.ordercachesync.deadletter.DeadLetterTableSink;
 import dev.ordercachesync.source.DynamoDbStreamSourceFactory;
 import dev.ordercachesync.source.ParseStreamRecords;
 import dev.ordercachesync.source.StreamRecordParser;
@@ -101,9 +101,9 @@ public final class OrderCacheSyncPipeline {
                 .uid(OperatorIds.MOMENTO_SINK).name("Write Momento views");
 
         // Parsing rejects records; the sequencer and the lists reject views over the size bound.
-        DataStream<DeadLetter> deadLetters = changes.getSideOutput(ParseStreamRecords.DEAD_LETTERS)
-                .union(detailWrites.getSideOutput(ParseStreamRecords.DEAD_LETTERS),
-                        listWrites.getSideOutput(ParseStreamRecords.DEAD_LETTERS));
+        DataStream<DeadLetter> deadLetters = changes.getSideOutput(DeadLetter.OUTPUT)
+                .union(detailWrites.getSideOutput(DeadLetter.OUTPUT),
+                        listWrites.getSideOutput(DeadLetter.OUTPUT));
         deadLetters.sinkTo(new DeadLetterLogger()).uid(OperatorIds.DEAD_LETTER_LOG).name("Log dead letters");
         if (p.deadLetterTable != null) {
             deadLetters.sinkTo(DeadLetterTableSink.create(p))

@@ -3,10 +3,10 @@ package dev.ordercachesync.ordering;
 import dev.ordercachesync.model.ChangeKind;
 import dev.ordercachesync.model.Order;
 import dev.ordercachesync.model.OrderChange;
-import dev.ordercachesync.sink.CacheMutation;
-import dev.ordercachesync.source.DeadLetter;
+import dev.ordercachesync.model.CacheMutation;
+import dev.ordercachesync.deadletter.DeadLetter;
 import dev.ordercachesync.source.ParseStreamRecords;
-import dev.ordercachesync.source.RejectReason;
+import dev.ordercachesync.deadletter.RejectReason;
 import dev.ordercachesync.views.CacheContract;
 import dev.ordercachesync.views.ListDelta;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -32,7 +32,7 @@ import java.util.List;
  * order (or the order's tombstone). Older and repeated changes, which replays, restores and shard
  * splits produce, are dropped and counted. Applying a change emits the detail views on the main
  * output and list deltas on {@link #LIST_DELTAS}. A detail view over the contract's value bound is
- * deleted instead of written, with a dead letter on {@link ParseStreamRecords#DEAD_LETTERS}.
+ * deleted instead of written, with a dead letter on {@link DeadLetter#OUTPUT}.
  */
 public class OrderSequencer extends KeyedProcessFunction<String, OrderChange, CacheMutation> {
     private static final long serialVersionUID = 1L;
@@ -123,7 +123,7 @@ public class OrderSequencer extends KeyedProcessFunction<String, OrderChange, Ca
             putOrDelete(out, contract.adminDetailKey(orderId), contract.renderAdminDetail(order), tooLarge);
             if (tooLarge.length() > 0) {
                 valuesTooLarge.inc();
-                ctx.output(ParseStreamRecords.DEAD_LETTERS, DeadLetter.of(RejectReason.VALUE_TOO_LARGE,
+                ctx.output(DeadLetter.OUTPUT, DeadLetter.of(RejectReason.VALUE_TOO_LARGE,
                         "order '" + orderId + "': " + tooLarge + " over max-value-bytes " + contract.maxValueBytes()
                                 + "; deleted instead of written, so readers fall back to the table",
                         orderId, change.shardId, change.sequenceNumber, ctx.timerService().currentProcessingTime(), null));

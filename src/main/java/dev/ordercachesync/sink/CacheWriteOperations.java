@@ -1,5 +1,6 @@
 package dev.ordercachesync.sink;
 
+import dev.ordercachesync.model.CacheMutation;
 import java.util.concurrent.CompletableFuture;
 
 /** Applies one mutation to the cache asynchronously; fails the future with a {@link CacheWriteException}. */

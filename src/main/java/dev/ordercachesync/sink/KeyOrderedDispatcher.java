@@ -1,5 +1,6 @@
 package dev.ordercachesync.sink;
 
+import dev.ordercachesync.model.CacheMutation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,5 +1,6 @@
 package dev.ordercachesync.sink;
 
+import dev.ordercachesync.model.CacheMutation;
 import momento.sdk.CacheClient;
 import momento.sdk.exceptions.MomentoErrorCode;
 import momento.sdk.exceptions.SdkException;

@@ -1,5 +1,6 @@
 package dev.ordercachesync.sink;
 
+import dev.ordercachesync.model.CacheMutation;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;

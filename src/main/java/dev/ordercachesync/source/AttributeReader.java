@@ -1,5 +1,6 @@
 package dev.ordercachesync.source;
 
+import dev.ordercachesync.deadletter.RejectReason;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.math.BigDecimal;

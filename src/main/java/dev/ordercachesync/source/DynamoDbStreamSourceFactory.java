@@ -16,10 +16,6 @@ import java.util.Properties;
  * DynamoDbStreamsSource can replace it here without touching the rest of the job.
  */
 public final class DynamoDbStreamSourceFactory {
-    /** Fixed keys that DynamoDB Local accepts; never used against AWS (validation requires aws-endpoint). */
-    static final String LOCAL_DUMMY_ACCESS_KEY = "local";
-    static final String LOCAL_DUMMY_SECRET_KEY = "local";
-
     private DynamoDbStreamSourceFactory() {}
 
     public static SourceFunction<RawStreamRecord> create(JobParameters p) {
@@ -35,8 +31,8 @@ public final class DynamoDbStreamSourceFactory {
         }
         if (p.awsLocalDummyCredentials) {
             props.setProperty(AWSConfigConstants.AWS_CREDENTIALS_PROVIDER, "BASIC");
-            props.setProperty(AWSConfigConstants.AWS_ACCESS_KEY_ID, LOCAL_DUMMY_ACCESS_KEY);
-            props.setProperty(AWSConfigConstants.AWS_SECRET_ACCESS_KEY, LOCAL_DUMMY_SECRET_KEY);
+            props.setProperty(AWSConfigConstants.AWS_ACCESS_KEY_ID, JobParameters.LOCAL_DUMMY_ACCESS_KEY);
+            props.setProperty(AWSConfigConstants.AWS_SECRET_ACCESS_KEY, JobParameters.LOCAL_DUMMY_SECRET_KEY);
         } else {
             props.setProperty(AWSConfigConstants.AWS_CREDENTIALS_PROVIDER, "AUTO");
         }

@@ -1,5 +1,7 @@
 package dev.ordercachesync.source;
 
+import dev.ordercachesync.deadletter.RejectReason;
+
 /** A stream record that can never be applied; carries the reason code and the order id if known. */
 public class InvalidStreamRecordException extends Exception {
     private static final long serialVersionUID = 1L;

@@ -1,5 +1,6 @@
 package dev.ordercachesync.source;
 
+import dev.ordercachesync.deadletter.RejectReason;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ordercachesync.model.Order;
 import dev.ordercachesync.views.CacheContract;

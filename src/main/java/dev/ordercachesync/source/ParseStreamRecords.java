@@ -1,27 +1,24 @@
 package dev.ordercachesync.source;
 
+import dev.ordercachesync.deadletter.DeadLetter;
+import dev.ordercachesync.deadletter.RejectReason;
 import dev.ordercachesync.model.OrderChange;
 import dev.ordercachesync.model.RawStreamRecord;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
-import org.apache.flink.util.OutputTag;
 
 import java.util.EnumMap;
 import java.util.Map;
 
 /**
  * Parses raw stream records into order changes. Items that are not orders are skipped and counted;
- * records that can never be applied go to {@link #DEAD_LETTERS} with their reason, never failing the job.
+ * records that can never be applied go to {@link DeadLetter#OUTPUT} with their reason, never failing the job.
  */
 public class ParseStreamRecords extends ProcessFunction<RawStreamRecord, OrderChange> {
     private static final long serialVersionUID = 1L;
-
-    public static final OutputTag<DeadLetter> DEAD_LETTERS =
-            new OutputTag<>("dead-letters", TypeInformation.of(DeadLetter.class));
 
     private final StreamRecordParser parser;
 
@@ -57,7 +54,7 @@ public class ParseStreamRecords extends ProcessFunction<RawStreamRecord, OrderCh
             }
         } catch (InvalidStreamRecordException e) {
             rejected.get(e.reason()).inc();
-            ctx.output(DEAD_LETTERS, DeadLetter.of(e.reason(), e.getMessage(), e.orderId(), raw.shardId,
+            ctx.output(DeadLetter.OUTPUT, DeadLetter.of(e.reason(), e.getMessage(), e.orderId(), raw.shardId,
                     raw.sequenceNumber, ctx.timerService().currentProcessingTime(), raw.json));
         }
     }

@@ -1,5 +1,6 @@
 package dev.ordercachesync.source;
 
+import dev.ordercachesync.deadletter.RejectReason;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

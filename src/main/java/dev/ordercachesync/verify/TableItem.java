@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ordercachesync.model.Order;
 import dev.ordercachesync.source.InvalidStreamRecordException;
 import dev.ordercachesync.source.OrderImages;
-import dev.ordercachesync.source.RejectReason;
+import dev.ordercachesync.deadletter.RejectReason;
 import dev.ordercachesync.views.CacheContract;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;

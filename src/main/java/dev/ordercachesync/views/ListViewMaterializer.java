@@ -1,9 +1,9 @@
 package dev.ordercachesync.views;
 
-import dev.ordercachesync.sink.CacheMutation;
-import dev.ordercachesync.source.DeadLetter;
+import dev.ordercachesync.model.CacheMutation;
+import dev.ordercachesync.deadletter.DeadLetter;
 import dev.ordercachesync.source.ParseStreamRecords;
-import dev.ordercachesync.source.RejectReason;
+import dev.ordercachesync.deadletter.RejectReason;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -27,7 +27,7 @@ import java.util.List;
  * cache. Changes are coalesced: a list re-renders at most once per flush interval. A list that still
  * has entries (and all-orders, which always exists) is re-written at half its TTL so it never expires
  * while the job is healthy. A list that renders over the contract's value bound is deleted instead, with a
- * dead letter on {@link ParseStreamRecords#DEAD_LETTERS}.
+ * dead letter on {@link DeadLetter#OUTPUT}.
  */
 public class ListViewMaterializer extends KeyedProcessFunction<String, ListDelta, CacheMutation> {
     private static final long serialVersionUID = 1L;
@@ -148,7 +148,7 @@ public class ListViewMaterializer extends KeyedProcessFunction<String, ListDelta
             out.collect(CacheMutation.delete(listKey));
             refreshAt.clear();
             valuesTooLarge.inc();
-            ctx.output(ParseStreamRecords.DEAD_LETTERS, DeadLetter.of(RejectReason.VALUE_TOO_LARGE,
+            ctx.output(DeadLetter.OUTPUT, DeadLetter.of(RejectReason.VALUE_TOO_LARGE,
                     "list '" + listKey + "' renders to " + CacheContract.utf8Length(rendered) + " bytes ("
                             + Math.min(summaries.size(), maxEntries) + " entries), over max-value-bytes "
                             + contract.maxValueBytes() + "; deleted instead of written, so readers fall back to the table",

@@ -1,7 +1,6 @@
 package dev.ordercachesync.bench;
 
 import dev.ordercachesync.model.Order;
-
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;

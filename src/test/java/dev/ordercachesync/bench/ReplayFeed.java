@@ -1,7 +1,6 @@
 package dev.ordercachesync.bench;
 
 import dev.ordercachesync.model.RawStreamRecord;
-
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;

@@ -2,8 +2,8 @@ package dev.ordercachesync.job;
 
 import dev.ordercachesync.config.JobParameters;
 import dev.ordercachesync.model.Order;
-import dev.ordercachesync.source.DeadLetterItems;
-import dev.ordercachesync.source.RejectReason;
+import dev.ordercachesync.deadletter.DeadLetterItems;
+import dev.ordercachesync.deadletter.RejectReason;
 import dev.ordercachesync.testsupport.CacheConvergence;
 import dev.ordercachesync.testsupport.LocalStack;
 import dev.ordercachesync.testsupport.OrderTable;

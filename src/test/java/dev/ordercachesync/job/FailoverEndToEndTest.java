@@ -3,7 +3,7 @@ package dev.ordercachesync.job;
 import dev.ordercachesync.config.JobParameters;
 import dev.ordercachesync.localmomento.LoopbackMomentoServer;
 import dev.ordercachesync.model.Order;
-import dev.ordercachesync.sink.CacheMutation;
+import dev.ordercachesync.model.CacheMutation;
 import dev.ordercachesync.testsupport.ItemKey;
 import dev.ordercachesync.testsupport.JobMetrics;
 import dev.ordercachesync.testsupport.JobUnderTest;

@@ -5,7 +5,7 @@ import dev.ordercachesync.model.ChangeKind;
 import dev.ordercachesync.model.Order;
 import dev.ordercachesync.model.OrderChange;
 import dev.ordercachesync.model.OrderItem;
-import dev.ordercachesync.sink.CacheMutation;
+import dev.ordercachesync.model.CacheMutation;
 import dev.ordercachesync.views.CacheContract;
 import dev.ordercachesync.views.ListDelta;
 import org.apache.flink.api.common.typeinfo.Types;

@@ -5,10 +5,9 @@ import dev.ordercachesync.model.ChangeKind;
 import dev.ordercachesync.model.Order;
 import dev.ordercachesync.model.OrderChange;
 import dev.ordercachesync.model.OrderItem;
-import dev.ordercachesync.sink.CacheMutation;
-import dev.ordercachesync.source.DeadLetter;
-import dev.ordercachesync.source.ParseStreamRecords;
-import dev.ordercachesync.source.RejectReason;
+import dev.ordercachesync.model.CacheMutation;
+import dev.ordercachesync.deadletter.DeadLetter;
+import dev.ordercachesync.deadletter.RejectReason;
 import dev.ordercachesync.views.CacheContract;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -63,7 +62,7 @@ class OrderSequencerValueBoundTest {
     }
 
     private List<DeadLetter> deadLetters() {
-        return SideOutputs.drain(harness, ParseStreamRecords.DEAD_LETTERS);
+        return SideOutputs.drain(harness, DeadLetter.OUTPUT);
     }
 
     private int listDeltaCount() {

@@ -1,5 +1,6 @@
 package dev.ordercachesync.sink;
 
+import dev.ordercachesync.model.CacheMutation;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

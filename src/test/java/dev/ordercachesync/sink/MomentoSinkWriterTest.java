@@ -1,5 +1,6 @@
 package dev.ordercachesync.sink;
 
+import dev.ordercachesync.model.CacheMutation;
 import dev.ordercachesync.localmomento.LoopbackMomentoServer;
 import dev.ordercachesync.localmomento.RpcNames;
 import io.grpc.Status;

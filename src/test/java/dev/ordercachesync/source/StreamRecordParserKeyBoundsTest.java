@@ -1,5 +1,6 @@
 package dev.ordercachesync.source;
 
+import dev.ordercachesync.deadletter.RejectReason;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ordercachesync.views.CacheContract;
 import org.junit.jupiter.api.Test;

@@ -6,7 +6,7 @@ import dev.ordercachesync.job.OrderCacheSyncPipeline;
 import dev.ordercachesync.model.OrderChange;
 import dev.ordercachesync.model.RawStreamRecord;
 import dev.ordercachesync.ordering.OrderSequencer;
-import dev.ordercachesync.sink.CacheMutation;
+import dev.ordercachesync.model.CacheMutation;
 import dev.ordercachesync.views.CacheContract;
 import dev.ordercachesync.views.ListDelta;
 import dev.ordercachesync.views.ListViewMaterializer;

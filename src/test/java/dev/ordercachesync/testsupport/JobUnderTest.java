@@ -2,7 +2,7 @@ package dev.ordercachesync.testsupport;
 
 import dev.ordercachesync.config.JobParameters;
 import dev.ordercachesync.job.OrderCacheSyncPipeline;
-import dev.ordercachesync.sink.CacheMutation;
+import dev.ordercachesync.model.CacheMutation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;

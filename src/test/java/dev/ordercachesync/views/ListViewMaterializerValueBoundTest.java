@@ -1,10 +1,9 @@
 package dev.ordercachesync.views;
 
 import dev.ordercachesync.testsupport.SideOutputs;
-import dev.ordercachesync.sink.CacheMutation;
-import dev.ordercachesync.source.DeadLetter;
-import dev.ordercachesync.source.ParseStreamRecords;
-import dev.ordercachesync.source.RejectReason;
+import dev.ordercachesync.model.CacheMutation;
+import dev.ordercachesync.deadletter.DeadLetter;
+import dev.ordercachesync.deadletter.RejectReason;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
@@ -53,7 +52,7 @@ class ListViewMaterializerValueBoundTest {
     }
 
     private List<DeadLetter> deadLetters() {
-        return SideOutputs.drain(harness, ParseStreamRecords.DEAD_LETTERS);
+        return SideOutputs.drain(harness, DeadLetter.OUTPUT);
     }
 
     @Test

@@ -1,4 +1,4 @@
-package dev.ordercachesync.source;
+package dev.ordercachesync.deadletter;
 
 import dev.ordercachesync.config.JobParameters;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -42,8 +42,8 @@ public final class DeadLetterTableSink {
         }
         if (p.awsLocalDummyCredentials) {
             props.setProperty(AWSConfigConstants.AWS_CREDENTIALS_PROVIDER, AWSConfigConstants.CredentialProvider.BASIC.name());
-            props.setProperty(AWSConfigConstants.AWS_ACCESS_KEY_ID, DynamoDbStreamSourceFactory.LOCAL_DUMMY_ACCESS_KEY);
-            props.setProperty(AWSConfigConstants.AWS_SECRET_ACCESS_KEY, DynamoDbStreamSourceFactory.LOCAL_DUMMY_SECRET_KEY);
+            props.setProperty(AWSConfigConstants.AWS_ACCESS_KEY_ID, JobParameters.LOCAL_DUMMY_ACCESS_KEY);
+            props.setProperty(AWSConfigConstants.AWS_SECRET_ACCESS_KEY, JobParameters.LOCAL_DUMMY_SECRET_KEY);
         } else {
             props.setProperty(AWSConfigConstants.AWS_CREDENTIALS_PROVIDER, AWSConfigConstants.CredentialProvider.AUTO.name());
         }

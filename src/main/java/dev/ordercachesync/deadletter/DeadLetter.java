@@ -1,4 +1,7 @@
-package dev.ordercachesync.source;
+package dev.ordercachesync.deadletter;
+
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.util.OutputTag;
 
 /** A stream record that can never be applied, with why. A Flink POJO. */
 public class DeadLetter {
@@ -7,6 +10,10 @@ public class DeadLetter {
     /** Longest message and order id kept: a hostile record can make either arbitrarily long. */
     public static final int MAX_TEXT_CHARS = 1024;
     static final String TRUNCATED = "...(truncated)";
+
+    /** The side output every operator sends its dead letters to. */
+    public static final OutputTag<DeadLetter> OUTPUT =
+            new OutputTag<>("dead-letters", TypeInformation.of(DeadLetter.class));
 
     public String reason;
     public String message;

@@ -1,4 +1,4 @@
-package dev.ordercachesync.sink;
+package dev.ordercachesync.model;
 
 import java.util.Objects;
 

@@ -1,4 +1,4 @@
-package dev.ordercachesync.source;
+package dev.ordercachesync.deadletter;
 
 /** Why a stream record cannot be applied. Each reason has its own counter and dead-letter code. */
 public enum RejectReason {

@@ -1,4 +1,4 @@
-package dev.ordercachesync.source;
+package dev.ordercachesync.deadletter;
 
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;

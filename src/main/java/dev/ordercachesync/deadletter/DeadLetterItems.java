@@ -1,6 +1,6 @@
-package dev.ordercachesync.source;
+package dev.ordercachesync.deadletter;
 
-import dev.ordercachesync.views.CacheContract;
+import java.nio.charset.StandardCharsets;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.connector.base.sink.writer.ElementConverter;
 import org.apache.flink.connector.dynamodb.sink.DynamoDbWriteRequest;
@@ -58,7 +58,7 @@ public class DeadLetterItems implements ElementConverter<DeadLetter, DynamoDbWri
         if (d.shardId != null && d.sequenceNumber != null) {
             String position = d.shardId + "#" + d.sequenceNumber;
             // DynamoDB refuses a partition key over 2048 bytes, and would fail the job; real positions are ~80.
-            if (CacheContract.utf8Length(position) <= MAX_POSITION_KEY_BYTES) {
+            if (position.getBytes(StandardCharsets.UTF_8).length <= MAX_POSITION_KEY_BYTES) {
                 return position;
             }
         }

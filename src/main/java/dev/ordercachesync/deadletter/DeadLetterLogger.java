@@ -1,4 +1,4 @@
-package dev.ordercachesync.source;
+package dev.ordercachesync.deadletter;
 
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
