@@ -11,21 +11,32 @@ public class CacheMutation {
     /** The JSON value; null means delete the key. */
     public String value;
     public long ttlMillis;
+    /**
+     * True when this re-writes an unchanged value only to keep it from expiring; the sink may send it after
+     * changed values when its budget is short.
+     */
+    public boolean refresh;
 
     public CacheMutation() {}
 
-    private CacheMutation(String key, String value, long ttlMillis) {
+    private CacheMutation(String key, String value, long ttlMillis, boolean refresh) {
         this.key = key;
         this.value = value;
         this.ttlMillis = ttlMillis;
+        this.refresh = refresh;
     }
 
     public static CacheMutation put(String key, String value, long ttlMillis) {
-        return new CacheMutation(Objects.requireNonNull(key), Objects.requireNonNull(value), ttlMillis);
+        return new CacheMutation(Objects.requireNonNull(key), Objects.requireNonNull(value), ttlMillis, false);
+    }
+
+    /** A put of a value that has not changed since it was last written, sent to renew its TTL. */
+    public static CacheMutation refresh(String key, String value, long ttlMillis) {
+        return new CacheMutation(Objects.requireNonNull(key), Objects.requireNonNull(value), ttlMillis, true);
     }
 
     public static CacheMutation delete(String key) {
-        return new CacheMutation(Objects.requireNonNull(key), null, 0L);
+        return new CacheMutation(Objects.requireNonNull(key), null, 0L, false);
     }
 
     public boolean isDelete() {
@@ -37,16 +48,16 @@ public class CacheMutation {
         if (this == o) return true;
         if (!(o instanceof CacheMutation)) return false;
         CacheMutation that = (CacheMutation) o;
-        return ttlMillis == that.ttlMillis && key.equals(that.key) && Objects.equals(value, that.value);
+        return ttlMillis == that.ttlMillis && refresh == that.refresh && key.equals(that.key) && Objects.equals(value, that.value);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(key, value, ttlMillis);
+        return Objects.hash(key, value, ttlMillis, refresh);
     }
 
     @Override
     public String toString() {
-        return isDelete() ? "Delete(" + key + ")" : "Put(" + key + ", " + value.length() + " chars, ttl " + ttlMillis + " ms)";
+        return isDelete() ? "Delete(" + key + ")" : (refresh ? "Refresh(" : "Put(") + key + ", " + value.length() + " chars, ttl " + ttlMillis + " ms)";
     }
 }
