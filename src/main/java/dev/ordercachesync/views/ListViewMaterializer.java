@@ -71,6 +71,9 @@ public class ListViewMaterializer extends KeyedProcessFunction<String, ListDelta
     private transient Counter listsRefreshed;
     private transient Counter rendersUnchanged;
     private transient Counter entriesRead;
+    private transient Counter renderNanos;
+    private transient Counter allOrdersRenders;
+    private transient Counter allOrdersRenderNanos;
     private transient Counter deltasCoalesced;
     private transient Counter deltasWithoutEffect;
     private transient Counter refreshesDeferred;
@@ -139,6 +142,10 @@ public class ListViewMaterializer extends KeyedProcessFunction<String, ListDelta
         listsRefreshed = getRuntimeContext().getMetricGroup().counter("listsRefreshed");
         rendersUnchanged = getRuntimeContext().getMetricGroup().counter("listRendersUnchanged");
         entriesRead = getRuntimeContext().getMetricGroup().counter("listEntriesRead");
+        renderNanos = getRuntimeContext().getMetricGroup().counter("listRenderNanos");
+        // all-orders is the list that grows with the deployment's history: its own figures show what that costs.
+        allOrdersRenders = getRuntimeContext().getMetricGroup().counter("allOrdersRenders");
+        allOrdersRenderNanos = getRuntimeContext().getMetricGroup().counter("allOrdersRenderNanos");
         deltasCoalesced = getRuntimeContext().getMetricGroup().counter("listDeltasCoalesced");
         deltasWithoutEffect = getRuntimeContext().getMetricGroup().counter("listDeltasWithoutEffect");
         refreshesDeferred = getRuntimeContext().getMetricGroup().counter("listRefreshesDeferred");
@@ -230,7 +237,14 @@ public class ListViewMaterializer extends KeyedProcessFunction<String, ListDelta
             ctx.timerService().deleteProcessingTimeTimer(pendingRefresh);
         }
         refreshAt.clear();
+        long started = System.nanoTime();
         render(ctx, out, now, isRefresh && pendingFlush == null);
+        long took = System.nanoTime() - started;
+        renderNanos.inc(took);
+        if (isAllOrders(ctx.getCurrentKey())) {
+            allOrdersRenders.inc();
+            allOrdersRenderNanos.inc(took);
+        }
     }
 
     private void render(OnTimerContext ctx, Collector<CacheMutation> out, long now, boolean refreshOnly) throws Exception {
