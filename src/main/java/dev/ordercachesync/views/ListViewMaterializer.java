@@ -23,6 +23,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
@@ -238,7 +239,7 @@ public class ListViewMaterializer extends KeyedProcessFunction<String, ListDelta
         }
         refreshAt.clear();
         long started = System.nanoTime();
-        render(ctx, out, now, isRefresh && pendingFlush == null);
+        render(ctx, out, now, isRefresh);
         long took = System.nanoTime() - started;
         renderNanos.inc(took);
         if (isAllOrders(ctx.getCurrentKey())) {
@@ -247,7 +248,8 @@ public class ListViewMaterializer extends KeyedProcessFunction<String, ListDelta
         }
     }
 
-    private void render(OnTimerContext ctx, Collector<CacheMutation> out, long now, boolean refreshOnly) throws Exception {
+    /** Renders the list; an unchanged value is written only when its refresh is due ({@code refreshDue}). */
+    private void render(OnTimerContext ctx, Collector<CacheMutation> out, long now, boolean refreshDue) throws Exception {
         String listKey = ctx.getCurrentKey();
         ListRendering last = renderingWithRankedIndex();
         List<OrderSummary> newest = newestEntries();
@@ -282,7 +284,7 @@ public class ListViewMaterializer extends KeyedProcessFunction<String, ListDelta
             ctx.output(DeadLetter.OUTPUT, letter);
             return;
         }
-        if (unchanged && !refreshOnly && !last.oversized) {
+        if (unchanged && !refreshDue && !last.oversized) {
             // A change outside the newest entries, or undone before the flush: the cache holds this value already.
             rendersUnchanged.inc();
         } else if (unchanged && !last.oversized) {
@@ -319,16 +321,22 @@ public class ListViewMaterializer extends KeyedProcessFunction<String, ListDelta
                 boundary = rank;
             }
         } else {
-            // Keeps the maxEntries newest seen so far; its head is the oldest of them.
-            PriorityQueue<OrderSummary> kept = new PriorityQueue<>(Math.min(maxEntries, 1024) + 1, CacheContract.LIST_ORDER.reversed());
-            for (OrderSummary s : members.values()) {
+            // Unordered iteration: the maxEntries-th smallest rank first (a bounded max-heap of ranks, no parsing),
+            // then every entry up to that rank, ties included.
+            PriorityQueue<Long> smallest = new PriorityQueue<>(Math.min(maxEntries, 1024) + 1, Comparator.reverseOrder());
+            for (Tuple2<Long, String> key : ranked.keys()) {
                 read++;
-                kept.add(s);
-                if (kept.size() > maxEntries) {
-                    kept.poll();
+                smallest.add(key.f0);
+                if (smallest.size() > maxEntries) {
+                    smallest.poll();
                 }
             }
-            taken.addAll(kept);
+            long boundary = smallest.isEmpty() ? Long.MIN_VALUE : smallest.peek();
+            for (Map.Entry<Tuple2<Long, String>, OrderSummary> e : ranked.entries()) {
+                if (e.getKey().f0 <= boundary) {
+                    taken.add(e.getValue());
+                }
+            }
         }
         entriesRead.inc(read);
         List<OrderSummary> sorted = CacheContract.newestFirst(taken);
