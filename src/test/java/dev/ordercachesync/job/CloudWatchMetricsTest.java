@@ -11,6 +11,7 @@ import dev.ordercachesync.sink.MomentoConnection;
 import dev.ordercachesync.sink.MomentoSink;
 import dev.ordercachesync.source.ParseStreamRecords;
 import dev.ordercachesync.source.StreamRecordJson;
+import dev.ordercachesync.testsupport.ManagedFlinkTemplate;
 import dev.ordercachesync.testsupport.ReleasableSource;
 import io.grpc.Status;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -36,6 +37,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -47,12 +49,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The job's metrics as Managed Flink sees them: every one under the {@code kinesisanalytics} group (the only one it
  * forwards to CloudWatch), dead letters per reason as a {@code reason} dimension, the read lag from the records'
- * ApproximateCreationDateTime, throttled Momento calls, and the latency quantiles beside the histogram.
+ * ApproximateCreationDateTime, throttled Momento calls, and the latency quantiles beside the histogram; and every
+ * custom metric the template's alarms and dashboard read is one the job registers.
  */
 class CloudWatchMetricsTest {
     private static final String JOB = "cloudwatch-metrics";
     private static final String CACHE = "pizza";
     private static final long HOUR = Duration.ofHours(1).toMillis();
+    /** Metrics Managed Flink publishes itself (AWS docs, "Metrics and dimensions"), which the template also reads. */
+    private static final Set<String> SERVICE_METRICS = Set.of("uptime", "downtime", "fullRestarts",
+            "numberOfFailedCheckpoints", "lastCheckpointDuration", "containerCPUUtilization", "containerMemoryUtilization",
+            "heapMemoryUtilization", "KPUs");
     private static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
 
     @RegisterExtension
@@ -124,6 +131,12 @@ class CloudWatchMetricsTest {
             assertThat(jobMetrics.get(only(jobMetrics, "cacheWriteLatencyP99Millis")))
                     .isInstanceOfSatisfying(Gauge.class, g -> assertThat(((Number) g.getValue()).doubleValue()).isNotNegative());
             assertThat(jobMetrics.keySet()).anyMatch(k -> k.endsWith(".cacheWriteLatencyP50Millis"));
+            for (String name : ManagedFlinkTemplate.read().monitoredMetricNames()) {
+                if (!SERVICE_METRICS.contains(name)) {
+                    assertThat(jobMetrics.keySet()).as("the template reads %s; the job registers it", name)
+                            .anyMatch(k -> k.endsWith("." + CloudWatchMetrics.GROUP + "." + name));
+                }
+            }
 
             source.release();
             job.getJobExecutionResult().get(60, TimeUnit.SECONDS);
