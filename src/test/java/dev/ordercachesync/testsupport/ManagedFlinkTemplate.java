@@ -63,15 +63,20 @@ public final class ManagedFlinkTemplate {
                 }
             });
         }
-        if (resolved.size() > MAX_ENTRIES) {
-            throw new IllegalArgumentException("the property group has " + resolved.size() + " entries; Managed Flink accepts "
+        requireAcceptable(resolved);
+        return resolved;
+    }
+
+    /** Throws, naming the property, where the service would refuse this property map. */
+    public static void requireAcceptable(Map<String, String> properties) {
+        if (properties.size() > MAX_ENTRIES) {
+            throw new IllegalArgumentException("the property group has " + properties.size() + " entries; Managed Flink accepts "
                     + MAX_ENTRIES);
         }
-        for (Map.Entry<String, String> e : resolved.entrySet()) {
+        for (Map.Entry<String, String> e : properties.entrySet()) {
             requireLength("property name", e.getKey(), e.getKey(), MAX_KEY);
             requireLength("value of property '" + e.getKey() + "'", e.getValue(), e.getKey(), MAX_VALUE);
         }
-        return resolved;
     }
 
     /** Managed Flink's application properties file: [{"PropertyGroupId": ..., "PropertyMap": {...}}]. */
@@ -80,6 +85,7 @@ public final class ManagedFlinkTemplate {
         if (!GROUP_ID.matcher(groupId).matches()) {
             throw new IllegalArgumentException("property group id '" + groupId + "' is not of the form " + GROUP_ID);
         }
+        requireAcceptable(properties);
         ArrayNode file = JSON.createArrayNode();
         ObjectNode group = file.addObject();
         group.put("PropertyGroupId", groupId);
@@ -145,18 +151,32 @@ public final class ManagedFlinkTemplate {
         throw new IllegalStateException("condition " + condition + " is not Fn::Not or Fn::Equals");
     }
 
+    /** A stack parameter's value as CloudFormation would accept it: given or its default, within its constraints. */
     private String parameter(String name, Map<String, String> stackParameters) {
-        if (stackParameters.containsKey(name)) {
-            return stackParameters.get(name);
-        }
         JsonNode declared = template.at("/Parameters/" + name);
         if (!declared.isObject()) {
             throw new IllegalStateException("Ref " + name + " names no template parameter");
         }
-        if (!declared.has("Default")) {
+        String value;
+        if (stackParameters.containsKey(name)) {
+            value = stackParameters.get(name);
+        } else if (declared.has("Default")) {
+            value = declared.get("Default").asText();
+        } else {
             throw new IllegalArgumentException("stack parameter " + name + " has no default: give it");
         }
-        return declared.get("Default").asText();
+        if (declared.has("AllowedPattern") && !Pattern.matches(declared.get("AllowedPattern").asText(), value)) {
+            throw new IllegalArgumentException("stack parameter " + name + " = '" + value + "' does not match "
+                    + declared.get("AllowedPattern").asText());
+        }
+        if (declared.has("AllowedValues")) {
+            List<String> allowed = new ArrayList<>();
+            declared.get("AllowedValues").forEach(v -> allowed.add(v.asText()));
+            if (!allowed.contains(value)) {
+                throw new IllegalArgumentException("stack parameter " + name + " = '" + value + "' is not one of " + allowed);
+            }
+        }
+        return value;
     }
 
     private static void requireLength(String what, String text, String name, int max) {
