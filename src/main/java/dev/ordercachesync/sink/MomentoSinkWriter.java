@@ -1,12 +1,18 @@
 package dev.ordercachesync.sink;
 
+import dev.ordercachesync.metrics.CloudWatchMetrics;
 import dev.ordercachesync.model.CacheMutation;
+import momento.sdk.exceptions.MomentoErrorCode;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Histogram;
+import org.apache.flink.metrics.MeterView;
+import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -15,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 final class MomentoSinkWriter implements SinkWriter<CacheMutation> {
     /** Keys buffered per in-flight slot before {@link #write} blocks and backpressure reaches the job. */
     private static final int BUFFERED_KEYS_PER_SLOT = 64;
+    private static final String THROTTLED = MomentoErrorCode.LIMIT_EXCEEDED_ERROR.name();
 
     private final CacheWriteOperations operations;
     private final ScheduledExecutorService retryTimer;
@@ -28,13 +35,21 @@ final class MomentoSinkWriter implements SinkWriter<CacheMutation> {
             t.setDaemon(true);
             return t;
         });
-        Counter writes = metrics.counter("cacheWrites");
-        Counter retries = metrics.counter("cacheWriteRetries");
-        Counter failures = metrics.counter("cacheWriteFailures");
-        Counter coalesced = metrics.counter("cacheWritesCoalesced");
-        Histogram latency = metrics.histogram("cacheWriteLatencyMillis", new DescriptiveStatisticsHistogram(1000));
+        MetricGroup group = CloudWatchMetrics.of(metrics);
+        Counter writes = group.counter("cacheWrites");
+        Counter retries = group.counter("cacheWriteRetries");
+        Counter failures = group.counter("cacheWriteFailures");
+        Counter coalesced = group.counter("cacheWritesCoalesced");
+        Counter throttled = group.counter("cacheWritesThrottled");
+        // Rates for alarms: CloudWatch sees a counter only as a running total per subtask.
+        group.meter("cacheWriteRetriesPerSecond", new MeterView(retries));
+        group.meter("cacheWritesThrottledPerSecond", new MeterView(throttled));
+        Histogram latency = group.histogram("cacheWriteLatencyMillis", new DescriptiveStatisticsHistogram(1000));
+        // CloudWatch shows no histograms: the quantiles that matter go beside it as gauges.
+        group.gauge("cacheWriteLatencyP50Millis", (Gauge<Double>) () -> latency.getStatistics().getQuantile(0.5));
+        group.gauge("cacheWriteLatencyP99Millis", (Gauge<Double>) () -> latency.getStatistics().getQuantile(0.99));
         Counter sent = metrics.getNumRecordsSendCounter();
-        this.dispatcher = new KeyOrderedDispatcher(operations, retryTimer, backoff, maxInFlight,
+        this.dispatcher = new KeyOrderedDispatcher(countThrottled(operations, throttled), retryTimer, backoff, maxInFlight,
                 maxInFlight * BUFFERED_KEYS_PER_SLOT, maxAttempts, new KeyOrderedDispatcher.Observer() {
                     @Override
                     public void written(long latencyNanos) {
@@ -58,8 +73,36 @@ final class MomentoSinkWriter implements SinkWriter<CacheMutation> {
                         failures.inc();
                     }
                 });
-        metrics.gauge("cacheWritesInFlight", dispatcher::inFlight);
-        metrics.gauge("cacheKeysBuffered", dispatcher::bufferedKeys);
+        group.gauge("cacheWritesInFlight", dispatcher::inFlight);
+        group.gauge("cacheKeysBuffered", dispatcher::bufferedKeys);
+    }
+
+    /** Counts the calls Momento answered with its rate limit (LIMIT_EXCEEDED), which the dispatcher retries. */
+    private static CacheWriteOperations countThrottled(CacheWriteOperations operations, Counter throttled) {
+        return new CacheWriteOperations() {
+            @Override
+            public CompletableFuture<Void> apply(CacheMutation mutation) {
+                return operations.apply(mutation).whenComplete((ok, error) -> {
+                    if (error != null && isThrottling(error)) {
+                        throttled.inc();
+                    }
+                });
+            }
+
+            @Override
+            public void close() {
+                operations.close();
+            }
+        };
+    }
+
+    private static boolean isThrottling(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof CacheWriteException) {
+                return THROTTLED.equals(((CacheWriteException) t).errorCode());
+            }
+        }
+        return false;
     }
 
     @Override

@@ -3,7 +3,9 @@ package dev.ordercachesync.views;
 import dev.ordercachesync.model.CacheMutation;
 import dev.ordercachesync.deadletter.DeadLetter;
 import dev.ordercachesync.source.ParseStreamRecords;
+import dev.ordercachesync.deadletter.DeadLetterCounters;
 import dev.ordercachesync.deadletter.RejectReason;
+import dev.ordercachesync.metrics.CloudWatchMetrics;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -13,6 +15,7 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -47,7 +50,7 @@ public class ListViewMaterializer extends KeyedProcessFunction<String, ListDelta
     private transient Counter listsRendered;
     private transient Counter deltasCoalesced;
     private transient Counter deltasWithoutEffect;
-    private transient Counter valuesTooLarge;
+    private transient DeadLetterCounters deadLetters;
 
     public ListViewMaterializer(CacheContract contract, int maxEntries, Duration flushInterval, Duration cacheTtl) {
         this.contract = contract;
@@ -79,11 +82,11 @@ public class ListViewMaterializer extends KeyedProcessFunction<String, ListDelta
         members = getRuntimeContext().getMapState(membersStateDescriptor());
         flushAt = getRuntimeContext().getState(flushTimerStateDescriptor());
         refreshAt = getRuntimeContext().getState(refreshTimerStateDescriptor());
-        listsRendered = getRuntimeContext().getMetricGroup().counter("listsRendered");
-        deltasCoalesced = getRuntimeContext().getMetricGroup().counter("listDeltasCoalesced");
-        deltasWithoutEffect = getRuntimeContext().getMetricGroup().counter("listDeltasWithoutEffect");
-        valuesTooLarge = getRuntimeContext().getMetricGroup().addGroup("deadLetters")
-                .counter(RejectReason.VALUE_TOO_LARGE.name());
+        MetricGroup metrics = CloudWatchMetrics.of(getRuntimeContext().getMetricGroup());
+        listsRendered = metrics.counter("listsRendered");
+        deltasCoalesced = metrics.counter("listDeltasCoalesced");
+        deltasWithoutEffect = metrics.counter("listDeltasWithoutEffect");
+        deadLetters = DeadLetterCounters.register(getRuntimeContext().getMetricGroup(), RejectReason.VALUE_TOO_LARGE);
     }
 
     @Override
@@ -147,7 +150,7 @@ public class ListViewMaterializer extends KeyedProcessFunction<String, ListDelta
             // Deleted rather than left as it was: the older value would be stale. Nothing to keep alive.
             out.collect(CacheMutation.delete(listKey));
             refreshAt.clear();
-            valuesTooLarge.inc();
+            deadLetters.count(RejectReason.VALUE_TOO_LARGE);
             ctx.output(DeadLetter.OUTPUT, DeadLetter.of(RejectReason.VALUE_TOO_LARGE,
                     "list '" + listKey + "' renders to " + CacheContract.utf8Length(rendered) + " bytes ("
                             + Math.min(summaries.size(), maxEntries) + " entries), over max-value-bytes "
