@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# End-to-end test on a real local Flink cluster. Starts DynamoDB Local and the loopback Momento server
+# End-to-end test on a real local Flink cluster. Starts moto (DynamoDB and its stream) and the loopback Momento server
 # as their own processes, starts the cluster (deploy/local/start-cluster.sh), submits the shaded jar
 # with the Flink CLI, writes orders, stops the job with a savepoint, writes orders while it is down,
 # resubmits from the savepoint at another parallelism, writes more, and checks every cache key
@@ -16,6 +16,8 @@ SECOND_PARALLELISM=3
 
 ocs_require_java
 ocs_require_curl
+# moto at the pinned version (installed under target/ when missing); fails at once, saying what to install.
+bash deploy/local/moto.sh python
 rm -rf "$E2E_DIR"
 mkdir -p "$E2E_DIR"
 
@@ -59,7 +61,7 @@ fail() {
 
 # --- build --------------------------------------------------------------------------------------
 JAR="$(ls target/order-cache-sync-*.jar 2>/dev/null | grep -v original | sed -n 1p || true)"
-if [ -z "$JAR" ] || [ ! -d target/test-classes ] || [ ! -d target/native-libs ]; then
+if [ -z "$JAR" ] || [ ! -d target/test-classes ]; then
   ocs_log "Building the shaded jar and test classes ..."
   mvn -B -q package -DskipTests
   JAR="$(ls target/order-cache-sync-*.jar | grep -v original | sed -n 1p)"
@@ -69,9 +71,9 @@ mvn -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=
 TEST_CP="target/test-classes:target/classes:$(cat "$E2E_DIR/test.classpath")"
 HELPER_JAVA=("$JAVA" -Xmx512m -Dlog4j.configurationFile=log4j2-test.properties
   -Djava.util.logging.config.file=src/test/resources/jul-logging.properties
-  -Dsqlite4java.library.path=target/native-libs -cp "$TEST_CP")
+  -cp "$TEST_CP")
 
-# --- DynamoDB Local and the loopback Momento server, each its own process ------------------------
+# --- moto with the table, and the loopback Momento server, each its own process ------------------------
 start_helper() {
   local name="$1"; shift
   "${HELPER_JAVA[@]}" "$@" --ready-file "$E2E_DIR/$name.ready" >"$E2E_DIR/$name.log" 2>&1 &
@@ -88,7 +90,7 @@ ready_value() {
   sed -n "s/^$2=//p" "$E2E_DIR/$1.ready"
 }
 
-start_helper dynamodb dev.ordercachesync.e2e.DynamoDbLocalProcess
+start_helper dynamodb dev.ordercachesync.e2e.OrderTableProcess
 start_helper momento dev.ordercachesync.e2e.MomentoProcess --cache pizza
 DDB_ENDPOINT="$(ready_value dynamodb endpoint)"
 STREAM_ARN="$(ready_value dynamodb stream-arn)"

@@ -58,8 +58,8 @@ public final class JobParameters implements Serializable {
     public static final List<Parameter> PARAMETERS = Collections.unmodifiableList(Arrays.asList(
             Parameter.required(STREAM_ARN, "ARN of the orders table's DynamoDB stream (view NEW_AND_OLD_IMAGES)."),
             Parameter.optional(AWS_REGION, "AWS region of the stream; when absent, the region in the stream ARN."),
-            Parameter.optional(AWS_ENDPOINT, "Endpoint override for DynamoDB Streams and the dead-letter table, e.g. DynamoDB Local's http://127.0.0.1:8000."),
-            Parameter.withDefault(AWS_CREDENTIALS, "default-chain", "`default-chain` (the AWS SDK's default credentials) or `local-dummy` (fixed dummy keys, only for DynamoDB Local)."),
+            Parameter.optional(AWS_ENDPOINT, "Endpoint override for DynamoDB Streams and the dead-letter table, e.g. a local emulator's http://127.0.0.1:5000."),
+            Parameter.withDefault(AWS_CREDENTIALS, "default-chain", "`default-chain` (the AWS SDK's default credentials) or `local-dummy` (fixed dummy keys, only with `aws-endpoint`, for a local emulator such as moto)."),
             Parameter.withDefault(STREAM_INITIAL_POSITION, "TRIM_HORIZON", "Where a job without state starts reading: `TRIM_HORIZON` (oldest record) or `LATEST`."),
             Parameter.withDefault(SHARD_DISCOVERY_INTERVAL, "10s", "How often the source looks for new shards (after splits)."),
             Parameter.withDefault(MOMENTO_CACHE_NAME, "pizza", "Momento cache the views are written to."),

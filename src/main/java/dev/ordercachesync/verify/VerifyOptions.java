@@ -21,7 +21,7 @@ public final class VerifyOptions {
     static final List<String[]> OPTIONS = Collections.unmodifiableList(Arrays.asList(
             new String[] {"table", null, "Name of the orders table (required)."},
             new String[] {"aws-region", null, "AWS region of the table; when absent, the AWS SDK's default region chain (us-east-1 with aws-endpoint)."},
-            new String[] {"aws-endpoint", null, "Endpoint override for DynamoDB, e.g. DynamoDB Local's http://127.0.0.1:8000."},
+            new String[] {"aws-endpoint", null, "Endpoint override for DynamoDB, e.g. an emulator's http://127.0.0.1:5000."},
             new String[] {"aws-credentials", "default-chain", "`default-chain` or `local-dummy` (fixed dummy keys, only with aws-endpoint)."},
             new String[] {"consistent-read", "true", "Scan with strongly consistent reads (twice the read units of eventually consistent ones)."},
             new String[] {"scan-segments", "4", "Parallel scan segments."},

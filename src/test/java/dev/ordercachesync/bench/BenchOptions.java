@@ -34,7 +34,7 @@ final class BenchOptions {
             "  --baseline-changes N      changes of the main workload the baseline replays (default 1000)",
             "  --batch-changes N         changes measured at each size in the scaling runs (default 5000)",
             "  --baseline-batch-changes N  of those, how many the baseline replays (default 150)",
-            "  --dynamodb-changes N      of the main workload, how many to write through DynamoDB Local to the job's",
+            "  --dynamodb-changes N      of the main workload, how many to write through DynamoDB (moto) to the job's",
             "                            real source, timing freshness from the DynamoDB write (default 2000; 0 skips)",
             "  --list-flush-interval D   the job's list-flush-interval (default 250ms)",
             "  --checkpoint-interval-ms N  the job's checkpoint interval (default 10000)",

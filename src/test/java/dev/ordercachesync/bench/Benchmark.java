@@ -264,9 +264,9 @@ public final class Benchmark {
     private Figures.Side viaDynamoDb(Recording recording, int parallelism) throws Exception {
         String cache = "job-dynamodb-p" + parallelism;
         say("Job at parallelism " + parallelism + " with its DynamoDB Streams source: the first " + recording.size()
-                + " changes written to DynamoDB Local at the recorded pace ...");
+                + " changes written to DynamoDB (moto) at the recorded pace ...");
         Figures.Side side = new Figures.Side();
-        side.label = "job, parallelism " + parallelism + ", via DynamoDB Local";
+        side.label = "job, parallelism " + parallelism + ", via DynamoDB (moto)";
         side.parallelism = parallelism;
         side.changes = recording.size();
         WriteLog.CacheWrites writes = log.watch(cache, true);
@@ -278,7 +278,7 @@ public final class Benchmark {
             side.pacedOps = Figures.Ops.between(before, server.operationCounts());
             side.pacedBytes = writes.bytes.sum();
             figures.sanity.add(route.checkEveryChangeApplied(recording.size()) + "; cache equals the contract");
-            Visibility v = visibility(recording, route.acknowledged, writes, "job via DynamoDB Local");
+            Visibility v = visibility(recording, route.acknowledged, writes, "job via DynamoDB (moto)");
             double[] fresh = new double[recording.size()];
             double[] detail = new double[recording.size()];
             for (int i = 0; i < fresh.length; i++) {

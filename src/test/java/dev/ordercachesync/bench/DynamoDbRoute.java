@@ -27,9 +27,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * The job with its real DynamoDB Streams source, reading DynamoDB Local: the recording is written to the table at
+ * The job with its real DynamoDB Streams source, reading moto's DynamoDB stream: the recording is written to the table at
  * its pace (PutItem of each new image, DeleteItem for a removal), so freshness is measured from the moment DynamoDB
- * acknowledged the write. DynamoDB Local has one shard and assigns its own sequence numbers.
+ * acknowledged the write. moto has one shard and assigns its own sequence numbers.
  */
 final class DynamoDbRoute implements AutoCloseable {
     static final String TABLE = "OrderTable";
@@ -175,7 +175,7 @@ final class DynamoDbRoute implements AutoCloseable {
             throw new IllegalStateException("job " + jobName + " applied " + applied + " of " + changes
                     + " changes (" + stale + " dropped as stale, " + dead + " dead letters)");
         }
-        return "job " + jobName + " (DynamoDB Local, real source): applied " + applied + " of " + changes
+        return "job " + jobName + " (moto DynamoDB, real source): applied " + applied + " of " + changes
                 + " changes, 0 stale, 0 dead letters";
     }
 

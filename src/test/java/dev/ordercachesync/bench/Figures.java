@@ -79,7 +79,7 @@ final class Figures {
     }
 
     final List<Side> sides = new ArrayList<>();
-    /** The job with its real source reading DynamoDB Local; null when skipped. */
+    /** The job with its real source reading moto's DynamoDB stream; null when skipped. */
     Side viaDynamoDb;
     final List<Scale> scales = new ArrayList<>();
     final List<String> sanity = new ArrayList<>();

@@ -77,7 +77,7 @@ final class Report {
 
         Figures.Side route = f.viaDynamoDb;
         if (route != null) {
-            md.append(fmt("\n### Through DynamoDB Local with the job's real source\n\nThe first %d changes written to DynamoDB "
+            md.append(fmt("\n### Through DynamoDB (moto) with the job's real source\n\nThe first %d changes written to DynamoDB (moto) "
                             + "Local at the recorded pace (PutItem of each new image, DeleteItem for a removal, 4 writers), read by "
                             + "the job's `FlinkDynamoDBStreamsConsumer` (one shard, polled every 200 ms by default), at %s. "
                             + "Freshness is from DynamoDB's acknowledgement of the write.\n\n", route.changes, route.label));

@@ -46,7 +46,7 @@ import static dev.ordercachesync.testsupport.OrderTable.s;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The whole job on DynamoDB Local with a dead-letter table: items that DynamoDB stores but the job must
+ * The whole job on moto with a dead-letter table: items that DynamoDB stores but the job must
  * reject (wrong types, missing creator, reserved names, oversize views) each reach the table as one item
  * with its reason, and the table holds exactly as many items as the job counted dead letters.
  */

@@ -18,7 +18,7 @@ import java.util.function.UnaryOperator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The whole job on a Flink MiniCluster at parallelism 2: DynamoDB Local's stream in, the real Momento
+ * The whole job on a Flink MiniCluster at parallelism 2: moto's DynamoDB stream in, the real Momento
  * SDK out to the loopback server. The cache must equal what the contract computes from a scan of the
  * table's final contents, with no other key.
  */

@@ -29,7 +29,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The demo on embedded defaults, no AWS account: DynamoDB Local with the workshop table, the loopback
+ * The demo on embedded defaults, no AWS account: moto (a DynamoDB emulator) with the workshop table, the loopback
  * Momento server, and the job on a local Flink mini cluster with its web UI. Drives workshop-shaped
  * traffic for a while with a live progress line, waits for the job to catch up, then runs the verify
  * check and exits with its status (0: the cache equals the contract computed from the table).
@@ -128,12 +128,12 @@ public final class LocalRun {
     }
 
     private int run() throws Exception {
-        OUT.println("Starting DynamoDB Local, the loopback Momento server and a Flink mini cluster ...");
+        OUT.println("Starting moto (DynamoDB), the loopback Momento server and a Flink mini cluster ...");
         stack = LocalStack.start();
         Map<String, String> values = stack.jobParameters();
         values.put(JobParameters.PARALLELISM, Integer.toString(PARALLELISM));
         JobParameters params = JobParameters.from(values);
-        OUT.println("DynamoDB Local:   " + stack.dynamoDb.endpoint() + "  table " + LocalStack.TABLE);
+        OUT.println("DynamoDB (moto): " + stack.dynamoDb.endpoint() + "  table " + LocalStack.TABLE);
         OUT.println("Loopback Momento: 127.0.0.1:" + stack.momento.port() + "  cache " + LocalStack.CACHE);
 
         Configuration conf = new Configuration();

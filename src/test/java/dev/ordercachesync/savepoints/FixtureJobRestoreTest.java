@@ -45,7 +45,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The v1 fixture restored into this version's job, not only read: every operator uid and state of the fixture
  * must be claimed (unclaimed state fails the restore), and the restored state must drive what the job writes.
- * The fixture's DynamoDB Local stream is gone, so a scripted source takes the source's uid and sends three
+ * The emulator stream the fixture was made on is gone, so a scripted source takes the source's uid and sends three
  * changes: a stale one for a live order (dropped only if its restored sequence number is used), a newer one
  * that completes an order (moving it within restored lists), and a new order. Tombstones are not exercised:
  * their TTL runs out 48 h after the fixture was made, as it should.

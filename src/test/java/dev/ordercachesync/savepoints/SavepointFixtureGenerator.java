@@ -36,7 +36,7 @@ import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
- * Makes a savepoint fixture: the current job at parallelism 2 over a small fixed workload (DynamoDB Local,
+ * Makes a savepoint fixture: the current job at parallelism 2 over a small fixed workload (moto,
  * loopback Momento), stopped with a canonical savepoint once the cache equals the contract. Writes
  * {@code <dir>/savepoint/} and {@code <dir>/expected.json}: what the state must hold, taken from the table
  * and the stream (never from the job), so the migration test has an independent oracle.

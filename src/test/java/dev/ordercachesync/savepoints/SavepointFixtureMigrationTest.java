@@ -42,7 +42,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * shard of the fixture's stream. Reading opens the state with the current types, so a change that breaks
  * restoring an old savepoint (an incompatible type, a renamed state or uid) fails here.
  *
- * <p>The fixture's source state points at a DynamoDB Local stream that no longer exists, so the fixture is
+ * <p>The fixture's source state points at an emulator's stream that no longer exists, so the fixture is
  * checked through the State Processor API rather than by running the job on it; SavepointRestoreTest runs the
  * job through whole upgrades.
  */

@@ -2,7 +2,7 @@ package dev.ordercachesync.sink;
 
 import dev.ordercachesync.config.JobParameters;
 import dev.ordercachesync.config.ParameterSources;
-import dev.ordercachesync.testsupport.LoopbackSecretsManager;
+import dev.ordercachesync.testsupport.MotoServer;
 import momento.sdk.auth.CredentialProvider;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
@@ -17,9 +17,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Collections;
@@ -28,8 +32,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
- * Reads the Momento key through the real AWS SDK from a loopback server speaking Secrets Manager's
- * protocol. Every log line (at every level) and every exception is checked for the key.
+ * Reads the Momento key through the real AWS SDK from moto's Secrets Manager on loopback. Every log line (at
+ * every level) and every exception is checked for the key.
  */
 class MomentoApiKeySecretTest {
     /** The inner API key; a v1 Momento key is base64 JSON of it and an endpoint. */
@@ -41,46 +45,59 @@ class MomentoApiKeySecretTest {
     private static final StaticCredentialsProvider DUMMY = StaticCredentialsProvider.create(
             AwsBasicCredentials.create("AKIDLOOPBACK", "loopback-secret-access-key"));
 
-    private LoopbackSecretsManager sm;
+    private MotoServer.Lease moto;
+    private URI endpoint;
+    private SecretsManagerClient admin;
     private final StringWriter logs = new StringWriter();
 
     @BeforeEach
-    void start() throws Exception {
-        sm = LoopbackSecretsManager.start();
+    void start() {
+        moto = MotoServer.lease();
+        endpoint = moto.server().endpoint();
+        admin = SecretsManagerClient.builder()
+                .region(Region.of(REGION))
+                .endpointOverride(endpoint)
+                .credentialsProvider(DUMMY)
+                .httpClient(UrlConnectionHttpClient.create())
+                .build();
         captureAllLogs();
     }
 
     @AfterEach
     void stop() {
         restoreLogs();
-        sm.close();
+        admin.close();
+        moto.close();
+    }
+
+    private void putSecret(String id, String secretString) {
+        admin.createSecret(r -> r.name(id).secretString(secretString));
     }
 
     @Test
     void readsTheWorkshopsJsonShape() {
-        sm.putSecret("workshop/momento", "{\"momento\": \"" + MOMENTO_KEY + "\", \"other\": \"x\"}");
-        String key = MomentoApiKeySecret.at("workshop/momento", REGION, sm.endpoint(), DUMMY).fetchApiKey();
+        putSecret("workshop/momento", "{\"momento\": \"" + MOMENTO_KEY + "\", \"other\": \"x\"}");
+        String key = MomentoApiKeySecret.at("workshop/momento", REGION, endpoint, DUMMY).fetchApiKey();
         assertThat(key).isEqualTo(MOMENTO_KEY);
-        assertThat(sm.requests()).containsExactly("secretsmanager.GetSecretValue workshop/momento");
         assertThat(MomentoConnection.credentialsFromKey(key, "test").getAuthToken()).isEqualTo(API_KEY_MARKER);
         assertNoKeyIn(logs.toString());
     }
 
     @Test
     void readsAPlainStringSecret() {
-        sm.putSecret("plain", "  " + MOMENTO_KEY + "\n");
-        assertThat(MomentoApiKeySecret.at("plain", REGION, sm.endpoint(), DUMMY).fetchApiKey()).isEqualTo(MOMENTO_KEY);
+        putSecret("plain", "  " + MOMENTO_KEY + "\n");
+        assertThat(MomentoApiKeySecret.at("plain", REGION, endpoint, DUMMY).fetchApiKey()).isEqualTo(MOMENTO_KEY);
         assertNoKeyIn(logs.toString());
     }
 
     @Test
     void theJobsOwnPathReadsTheSecretNamedByItsParameters() {
-        sm.putSecret("prod/momento", "{\"momento\": \"" + MOMENTO_KEY + "\"}");
+        putSecret("prod/momento", "{\"momento\": \"" + MOMENTO_KEY + "\"}");
         JobParameters params = ParameterSources.load(new String[] {
             "--stream-arn", "arn:aws:dynamodb:us-east-1:123456789012:table/OrderTable/stream/2026-11-23T00:00:00.000",
             "--momento-api-key-secret-id", "prod/momento"}, Collections.emptyMap());
         // The SDK's standard endpoint and credential settings; the job adds no test hook for them.
-        System.setProperty("aws.endpointUrlSecretsManager", sm.endpoint().toString());
+        System.setProperty("aws.endpointUrlSecretsManager", endpoint.toString());
         System.setProperty("aws.accessKeyId", "AKIDLOOPBACK");
         System.setProperty("aws.secretAccessKey", "loopback-secret-access-key");
         try {
@@ -92,7 +109,6 @@ class MomentoApiKeySecretTest {
             System.clearProperty("aws.accessKeyId");
             System.clearProperty("aws.secretAccessKey");
         }
-        assertThat(sm.requests()).containsExactly("secretsmanager.GetSecretValue prod/momento");
         assertThat(MomentoConnection.from(params).toString()).contains("secret prod/momento");
         assertNoKeyIn(logs.toString() + params);
     }
@@ -110,28 +126,31 @@ class MomentoApiKeySecretTest {
             "without a non-empty string field \"momento\"", "has no SecretString"};
         for (int i = 0; i < badSecrets.length; i++) {
             String id = badSecrets[i][0];
-            sm.putSecret(id, badSecrets[i][1]);
-            Throwable t = catchThrowable(() -> MomentoApiKeySecret.at(id, REGION, sm.endpoint(), DUMMY).fetchApiKey());
+            putSecret(id, badSecrets[i][1]);
+            Throwable t = catchThrowable(() -> MomentoApiKeySecret.at(id, REGION, endpoint, DUMMY).fetchApiKey());
             assertThat(t).as(badSecrets[i][0]).isInstanceOf(IllegalStateException.class).hasMessageContaining(expected[i]);
             assertNoKeyIn(everything(t));
         }
 
         // A plain string that is not a Momento key: the SDK's parse error must not leak it either.
         String notAKey = "not-a-momento-key-" + API_KEY_MARKER;
-        sm.putSecret("garbage", notAKey);
-        String fetched = MomentoApiKeySecret.at("garbage", REGION, sm.endpoint(), DUMMY).fetchApiKey();
+        putSecret("garbage", notAKey);
+        String fetched = MomentoApiKeySecret.at("garbage", REGION, endpoint, DUMMY).fetchApiKey();
         Throwable invalid = catchThrowable(() -> MomentoConnection.credentialsFromKey(fetched, "secret garbage"));
         assertThat(invalid).hasMessageContaining("The Momento API key in secret garbage is not a valid key");
         assertNoKeyIn(everything(invalid));
         assertThat(everything(invalid)).doesNotContain(notAKey);
 
-        sm.failWith("denied", 400, "AccessDeniedException", "User: arn:aws:sts::123456789012:assumed-role/app is not "
-                + "authorized to perform: secretsmanager:GetSecretValue");
-        Throwable denied = catchThrowable(() -> MomentoApiKeySecret.at("denied", REGION, sm.endpoint(), DUMMY).fetchApiKey());
-        assertThat(denied).hasMessageContaining("Could not read the Momento API key from secret denied in us-east-1")
-                .hasMessageContaining("AccessDeniedException").hasMessageContaining("needs secretsmanager:GetSecretValue");
+        // A service error other than not-found: the secret is scheduled for deletion.
+        putSecret("deleted", "{\"momento\": \"" + MOMENTO_KEY + "\"}");
+        admin.deleteSecret(r -> r.secretId("deleted").recoveryWindowInDays(7L));
+        Throwable deleted = catchThrowable(() -> MomentoApiKeySecret.at("deleted", REGION, endpoint, DUMMY).fetchApiKey());
+        assertThat(deleted).hasMessageContaining("Could not read the Momento API key from secret deleted in us-east-1")
+                .hasMessageContaining("InvalidRequestException").hasMessageContaining("marked deleted")
+                .hasMessageContaining("needs secretsmanager:GetSecretValue");
+        assertNoKeyIn(everything(deleted));
 
-        Throwable missing = catchThrowable(() -> MomentoApiKeySecret.at("nope", REGION, sm.endpoint(), DUMMY).fetchApiKey());
+        Throwable missing = catchThrowable(() -> MomentoApiKeySecret.at("nope", REGION, endpoint, DUMMY).fetchApiKey());
         assertThat(missing).hasMessageContaining("ResourceNotFoundException").hasMessageContaining("can't find the specified secret");
 
         assertNoKeyIn(logs.toString());
@@ -140,8 +159,7 @@ class MomentoApiKeySecretTest {
 
     @Test
     void anUnreachableEndpointSaysWhyWithoutTheKey() {
-        java.net.URI closed = sm.endpoint();
-        sm.close();
+        URI closed = URI.create("http://127.0.0.1:" + MotoServer.freePort());
         Throwable t = catchThrowable(() -> MomentoApiKeySecret.at("any", REGION, closed, DUMMY).fetchApiKey());
         assertThat(t).hasMessageContaining("Could not read the Momento API key from secret any")
                 .hasMessageContaining("Connection refused");

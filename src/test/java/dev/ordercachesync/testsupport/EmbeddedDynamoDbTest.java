@@ -1,6 +1,7 @@
 package dev.ordercachesync.testsupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -30,20 +31,22 @@ import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 
 /**
- * Proves the test support the end-to-end tests stand on: DynamoDB Local reachable over HTTP, the workshop table, a
- * workload that writes exactly what it reports, and a stream that carries every write, in order, with both images.
+ * Proves the test support the end-to-end tests stand on: moto reachable over HTTP, the workshop table, a workload
+ * that writes exactly what it reports, and a stream that carries every write, in order, with both images. One test
+ * pins where moto's stream differs from DynamoDB's (the README's testing section lists them), so that a moto
+ * upgrade that changes them is noticed.
  */
 class EmbeddedDynamoDbTest {
 
     private static EmbeddedDynamoDb ddb;
 
     @BeforeAll
-    static void startDynamoDbLocal() {
+    static void startDynamoDb() {
         ddb = EmbeddedDynamoDb.start();
     }
 
     @AfterAll
-    static void stopDynamoDbLocal() {
+    static void stopDynamoDb() {
         if (ddb != null) {
             ddb.close();
         }
@@ -54,7 +57,7 @@ class EmbeddedDynamoDbTest {
         String streamArn = ddb.createOrderTable("OrderTableLayout");
 
         assertThat(ddb.endpoint().toString()).isEqualTo("http://127.0.0.1:" + ddb.port());
-        assertThat(streamArn).startsWith("arn:aws:dynamodb:ddblocal:").contains(":table/OrderTableLayout/stream/");
+        assertThat(streamArn).startsWith("arn:aws:dynamodb:us-east-1:123456789012:table/OrderTableLayout/stream/");
         TableDescription table = ddb.client().describeTable(r -> r.tableName("OrderTableLayout")).table();
         assertThat(table.streamSpecification().streamViewType()).isEqualTo(StreamViewType.NEW_AND_OLD_IMAGES);
         assertThat(table.globalSecondaryIndexes()).singleElement().satisfies(index -> {
@@ -63,6 +66,45 @@ class EmbeddedDynamoDbTest {
                     .containsExactly(OrderTable.TYPE, OrderTable.CREATOR);
         });
         assertThat(ddb.scanAll("OrderTableLayout")).isEmpty();
+    }
+
+    /**
+     * What the README says of moto's stream, checked: one shard per table that never closes or splits, with the
+     * same id in every table and no parent; sequence numbers that count up by one from a fixed 22-digit start
+     * (DynamoDB's are 21 to 40 digits, increase but skip, and differ per shard); ApproximateCreationDateTime with
+     * milliseconds (DynamoDB rounds it down to the second); a stream that cannot be enabled again once disabled.
+     * And the one correction the launcher makes: DescribeStream honours ExclusiveStartShardId.
+     */
+    @Test
+    void motosStreamDiffersFromDynamoDbsAsTheReadmeSays() {
+        String first = ddb.createOrderTable("OrderTableMotoA");
+        String second = ddb.createOrderTable("OrderTableMotoB");
+        for (int i = 0; i < 3; i++) {
+            String id = "moto-" + i;
+            ddb.client().putItem(r -> r.tableName("OrderTableMotoA").item(Map.of(
+                    OrderTable.PK, AttributeValue.fromS(id), OrderTable.SK, AttributeValue.fromS("metadata"))));
+        }
+
+        Shard shardA = ddb.streamsClient().describeStream(r -> r.streamArn(first)).streamDescription().shards().get(0);
+        Shard shardB = ddb.streamsClient().describeStream(r -> r.streamArn(second)).streamDescription().shards().get(0);
+        assertThat(ddb.streamsClient().describeStream(r -> r.streamArn(first)).streamDescription().shards()).hasSize(1);
+        assertThat(shardA.shardId()).isEqualTo(shardB.shardId()).isEqualTo("shardId-00000001541626099285-f35f62ef");
+        assertThat(shardA.parentShardId()).isNull();
+        assertThat(shardA.sequenceNumberRange().endingSequenceNumber()).as("the shard never closes").isNull();
+        // moto itself lists the shard again here; the launcher makes it list only later shards, as DynamoDB does.
+        assertThat(ddb.streamsClient().describeStream(r -> r.streamArn(first).exclusiveStartShardId(shardA.shardId()))
+                .streamDescription().shards()).isEmpty();
+
+        List<Record> records = readWholeStream(ddb.streamsClient(), first);
+        assertThat(records).extracting(r -> r.dynamodb().sequenceNumber())
+                .containsExactly("1100000000017454423009", "1100000000017454423010", "1100000000017454423011");
+        assertThat(records).anySatisfy(r -> assertThat(r.dynamodb().approximateCreationDateTime().getNano())
+                .as("sub-second part of ApproximateCreationDateTime").isNotZero());
+
+        ddb.client().updateTable(r -> r.tableName("OrderTableMotoB").streamSpecification(s -> s.streamEnabled(false)));
+        assertThatThrownBy(() -> ddb.client().updateTable(r -> r.tableName("OrderTableMotoB").streamSpecification(
+                s -> s.streamEnabled(true).streamViewType(StreamViewType.NEW_AND_OLD_IMAGES))))
+                .hasMessageContaining("Cannot enable stream");
     }
 
     @Test

@@ -7,7 +7,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * DynamoDB Local with the workshop table, plus the loopback Momento server: everything the job talks
+ * moto with the workshop table, plus the loopback Momento server: everything the job talks
  * to, on loopback, in this JVM. Used by end-to-end tests and by the local run.
  */
 public final class LocalStack implements AutoCloseable {

@@ -48,7 +48,7 @@ public final class OrderStream {
         this.recordCount = recordCount;
     }
 
-    /** Every record of every shard (parents before children: DynamoDB Local has one shard per table). */
+    /** Every record of every shard (parents before children; moto has one shard per table). */
     public static OrderStream read(DynamoDbStreamsClient streams, String streamArn) {
         List<Shard> shards = streams.describeStream(r -> r.streamArn(streamArn)).streamDescription().shards();
         List<Change> changes = new ArrayList<>();

@@ -48,7 +48,7 @@ import java.util.stream.Collectors;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * verify against DynamoDB Local and the loopback Momento server, through the real SDKs. The cache is
+ * verify against moto and the loopback Momento server, through the real SDKs. The cache is
  * written once by the real job on a MiniCluster; each test starts from that cache, corrupts it in one
  * controlled way and checks that exactly the corrupted keys are named.
  */
