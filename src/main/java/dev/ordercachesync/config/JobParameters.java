@@ -41,6 +41,9 @@ public final class JobParameters implements Serializable {
     public static final String TOMBSTONE_RETENTION = "tombstone-retention";
     public static final String SINK_MAX_IN_FLIGHT = "sink-max-in-flight";
     public static final String SINK_MAX_ATTEMPTS = "sink-max-attempts";
+    public static final String SINK_OPS_PER_SECOND = "sink-ops-per-second";
+    /** The value of {@link #SINK_OPS_PER_SECOND} that sets no budget. */
+    public static final String ADAPTIVE = "adaptive";
     public static final String PARALLELISM = "parallelism";
     public static final String MAX_PARALLELISM = "max-parallelism";
     public static final String DEAD_LETTER_TABLE = "dead-letter-table";
@@ -71,7 +74,8 @@ public final class JobParameters implements Serializable {
             Parameter.withDefault(LIST_FLUSH_INTERVAL, "250ms", "A list re-renders at most once per this interval, however many changes arrive."),
             Parameter.withDefault(TOMBSTONE_RETENTION, "48h", "How long a deleted order's sequence number is kept; must exceed the stream's 24h retention."),
             Parameter.withDefault(SINK_MAX_IN_FLIGHT, "64", "Most Momento writes in flight per sink subtask (one per key at most)."),
-            Parameter.withDefault(SINK_MAX_ATTEMPTS, "10", "Attempts for a retryable Momento error before the job fails and restarts from its last checkpoint."),
+            Parameter.withDefault(SINK_MAX_ATTEMPTS, "10", "Attempts for a retryable Momento error before the job fails and restarts from its last checkpoint; calls Momento refuses for its quota (throttling) do not use them up."),
+            Parameter.withDefault(SINK_OPS_PER_SECOND, ADAPTIVE, "Momento operations per second the job may spend (metered per started KiB of key and value), shared evenly by the sink subtasks; at most the namespace's quota less what its readers use. `adaptive`: no budget, the sink finds the rate Momento accepts from its throttling."),
             Parameter.optional(PARALLELISM, "Parallelism of the job; when absent, the cluster's default."),
             Parameter.withDefault(MAX_PARALLELISM, "128", "Max parallelism (key groups). Fixed for the life of the job's state: a savepoint does not restore into another value."),
             Parameter.optional(DEAD_LETTER_TABLE, "DynamoDB table that receives every dead letter (partition key `pk`, a string); when absent, dead letters are only logged and counted. Reached with the same aws-region, aws-endpoint and aws-credentials as the stream."),
@@ -115,6 +119,8 @@ public final class JobParameters implements Serializable {
     public final Duration tombstoneRetention;
     public final int sinkMaxInFlight;
     public final int sinkMaxAttempts;
+    /** The whole job's budget in metered operations per second; 0 with {@code adaptive}. */
+    public final int sinkOpsPerSecond;
     /** -1 when the cluster's default applies. */
     public final int parallelism;
     public final int maxParallelism;
@@ -207,6 +213,12 @@ public final class JobParameters implements Serializable {
         }
         sinkMaxInFlight = r.integer(SINK_MAX_IN_FLIGHT, 1, 10_000);
         sinkMaxAttempts = r.integer(SINK_MAX_ATTEMPTS, 1, 1000);
+        if (ADAPTIVE.equalsIgnoreCase(r.string(SINK_OPS_PER_SECOND))) {
+            sinkOpsPerSecond = 0;
+        } else {
+            Integer budget = r.optionalInteger(SINK_OPS_PER_SECOND, 1, 10_000_000, "or '" + ADAPTIVE + "' for no budget");
+            sinkOpsPerSecond = budget == null ? -1 : budget;
+        }
         Integer p = r.optionalInteger(PARALLELISM, 1, 32_768);
         parallelism = p == null ? -1 : p;
         maxParallelism = r.integer(MAX_PARALLELISM, 1, 32_768);
@@ -305,6 +317,10 @@ public final class JobParameters implements Serializable {
         }
 
         Integer optionalInteger(String key, int min, int max) {
+            return optionalInteger(key, min, max, null);
+        }
+
+        Integer optionalInteger(String key, int min, int max, String alternative) {
             String v = string(key);
             if (v == null) {
                 return null;
@@ -317,7 +333,7 @@ public final class JobParameters implements Serializable {
             } catch (NumberFormatException e) {
                 // reported below
             }
-            problem(key, v, "a whole number from " + min + " to " + max);
+            problem(key, v, "a whole number from " + min + " to " + max + (alternative == null ? "" : ", " + alternative));
             return null;
         }
 
@@ -338,10 +354,10 @@ public final class JobParameters implements Serializable {
     public String toString() {
         // No secret is held here: the API key is read on the TaskManagers when the sink opens.
         return String.format(Locale.ROOT,
-                "JobParameters{stream=%s, region=%s, endpoint=%s, cache=%s, apiKey=%s, localMomento=%s, ttl=%s, listMax=%d, flush=%s, tombstones=%s, maxValueBytes=%d, deadLetterTable=%s, parallelism=%d, maxParallelism=%d}",
+                "JobParameters{stream=%s, region=%s, endpoint=%s, cache=%s, apiKey=%s, localMomento=%s, ttl=%s, listMax=%d, flush=%s, tombstones=%s, sinkOpsPerSecond=%s, maxValueBytes=%d, deadLetterTable=%s, parallelism=%d, maxParallelism=%d}",
                 streamArn, awsRegion, awsEndpoint, momentoCacheName,
                 momentoApiKeySecretId != null ? "secret " + momentoApiKeySecretId : "env " + momentoApiKeyEnv,
                 usesLocalMomento() ? momentoLocalHost + ":" + momentoLocalPort : "no", cacheTtl, listMaxEntries,
-                listFlushInterval, tombstoneRetention, maxValueBytes, deadLetterTable, parallelism, maxParallelism);
+                listFlushInterval, tombstoneRetention, sinkOpsPerSecond == 0 ? ADAPTIVE : Integer.toString(sinkOpsPerSecond), maxValueBytes, deadLetterTable, parallelism, maxParallelism);
     }
 }
