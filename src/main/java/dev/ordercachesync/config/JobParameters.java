@@ -42,6 +42,9 @@ public final class JobParameters implements Serializable {
     public static final String TOMBSTONE_RETENTION = "tombstone-retention";
     public static final String SINK_MAX_IN_FLIGHT = "sink-max-in-flight";
     public static final String SINK_MAX_ATTEMPTS = "sink-max-attempts";
+    public static final String SINK_OPS_PER_SECOND = "sink-ops-per-second";
+    /** The value of {@link #SINK_OPS_PER_SECOND} that sets no budget. */
+    public static final String ADAPTIVE = "adaptive";
     public static final String PARALLELISM = "parallelism";
     public static final String MAX_PARALLELISM = "max-parallelism";
     public static final String DEAD_LETTER_TABLE = "dead-letter-table";
@@ -73,7 +76,8 @@ public final class JobParameters implements Serializable {
             Parameter.withDefault(LIST_WRITE_KIB_PER_SECOND, "20", "Metered KiB per second one list may be written at: a list whose last write cost more than this many KiB times list-flush-interval waits ceil(bytes / 1024) / this seconds between writes. The default keeps a 5000-entry all-orders (about 733 KiB) at about one write per 37 s."),
             Parameter.withDefault(TOMBSTONE_RETENTION, "48h", "How long a deleted order's sequence number is kept; must exceed the stream's 24h retention."),
             Parameter.withDefault(SINK_MAX_IN_FLIGHT, "64", "Most Momento writes in flight per sink subtask (one per key at most)."),
-            Parameter.withDefault(SINK_MAX_ATTEMPTS, "10", "Attempts for a retryable Momento error before the job fails and restarts from its last checkpoint."),
+            Parameter.withDefault(SINK_MAX_ATTEMPTS, "10", "Attempts for a retryable Momento error before the job fails and restarts from its last checkpoint; calls Momento refuses for its quota (throttling) do not use them up."),
+            Parameter.withDefault(SINK_OPS_PER_SECOND, ADAPTIVE, "Momento operations per second the job may spend (metered per started KiB of key and value), shared evenly by the sink subtasks; at most the namespace's quota less what its readers use. `adaptive`: no budget, the sink finds the rate Momento accepts from its throttling."),
             Parameter.optional(PARALLELISM, "Parallelism of the job; when absent, the cluster's default."),
             Parameter.withDefault(MAX_PARALLELISM, "128", "Max parallelism (key groups). Fixed for the life of the job's state: a savepoint does not restore into another value."),
             Parameter.optional(DEAD_LETTER_TABLE, "DynamoDB table that receives every dead letter (partition key `pk`, a string); when absent, dead letters are only logged and counted. Reached with the same aws-region, aws-endpoint and aws-credentials as the stream."),
@@ -118,6 +122,8 @@ public final class JobParameters implements Serializable {
     public final Duration tombstoneRetention;
     public final int sinkMaxInFlight;
     public final int sinkMaxAttempts;
+    /** The whole job's budget in metered operations per second; 0 with {@code adaptive}. */
+    public final int sinkOpsPerSecond;
     /** -1 when the cluster's default applies. */
     public final int parallelism;
     public final int maxParallelism;
@@ -211,6 +217,12 @@ public final class JobParameters implements Serializable {
         }
         sinkMaxInFlight = r.integer(SINK_MAX_IN_FLIGHT, 1, 10_000);
         sinkMaxAttempts = r.integer(SINK_MAX_ATTEMPTS, 1, 1000);
+        if (ADAPTIVE.equalsIgnoreCase(r.string(SINK_OPS_PER_SECOND))) {
+            sinkOpsPerSecond = 0;
+        } else {
+            Integer budget = r.optionalInteger(SINK_OPS_PER_SECOND, 1, 10_000_000, "or '" + ADAPTIVE + "' for no budget");
+            sinkOpsPerSecond = budget == null ? -1 : budget;
+        }
         Integer p = r.optionalInteger(PARALLELISM, 1, 32_768);
         parallelism = p == null ? -1 : p;
         maxParallelism = r.integer(MAX_PARALLELISM, 1, 32_768);
@@ -309,6 +321,10 @@ public final class JobParameters implements Serializable {
         }
 
         Integer optionalInteger(String key, int min, int max) {
+            return optionalInteger(key, min, max, null);
+        }
+
+        Integer optionalInteger(String key, int min, int max, String alternative) {
             String v = string(key);
             if (v == null) {
                 return null;
@@ -321,7 +337,7 @@ public final class JobParameters implements Serializable {
             } catch (NumberFormatException e) {
                 // reported below
             }
-            problem(key, v, "a whole number from " + min + " to " + max);
+            problem(key, v, "a whole number from " + min + " to " + max + (alternative == null ? "" : ", " + alternative));
             return null;
         }
 
@@ -342,10 +358,11 @@ public final class JobParameters implements Serializable {
     public String toString() {
         // No secret is held here: the API key is read on the TaskManagers when the sink opens.
         return String.format(Locale.ROOT,
-                "JobParameters{stream=%s, region=%s, endpoint=%s, cache=%s, apiKey=%s, localMomento=%s, ttl=%s, listMax=%d, flush=%s, listKiBps=%d, tombstones=%s, maxValueBytes=%d, deadLetterTable=%s, parallelism=%d, maxParallelism=%d}",
+                "JobParameters{stream=%s, region=%s, endpoint=%s, cache=%s, apiKey=%s, localMomento=%s, ttl=%s, listMax=%d, flush=%s, listKiBps=%d, tombstones=%s, sinkOpsPerSecond=%s, maxValueBytes=%d, deadLetterTable=%s, parallelism=%d, maxParallelism=%d}",
                 streamArn, awsRegion, awsEndpoint, momentoCacheName,
                 momentoApiKeySecretId != null ? "secret " + momentoApiKeySecretId : "env " + momentoApiKeyEnv,
                 usesLocalMomento() ? momentoLocalHost + ":" + momentoLocalPort : "no", cacheTtl, listMaxEntries,
-                listFlushInterval, listWriteKibPerSecond, tombstoneRetention, maxValueBytes, deadLetterTable, parallelism, maxParallelism);
+                listFlushInterval, listWriteKibPerSecond, tombstoneRetention, sinkOpsPerSecond == 0 ? ADAPTIVE : Integer.toString(sinkOpsPerSecond),
+                maxValueBytes, deadLetterTable, parallelism, maxParallelism);
     }
 }

@@ -66,7 +66,7 @@ public final class OrderCacheSyncPipeline {
     }
 
     public static MomentoSink momentoSink(JobParameters p) {
-        return new MomentoSink(MomentoConnection.from(p), p.sinkMaxInFlight, p.sinkMaxAttempts);
+        return new MomentoSink(MomentoConnection.from(p), p.sinkMaxInFlight, p.sinkMaxAttempts, p.sinkOpsPerSecond);
     }
 
     /**

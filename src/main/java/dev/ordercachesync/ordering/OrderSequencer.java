@@ -5,7 +5,9 @@ import dev.ordercachesync.model.Order;
 import dev.ordercachesync.model.OrderChange;
 import dev.ordercachesync.model.CacheMutation;
 import dev.ordercachesync.deadletter.DeadLetter;
+import dev.ordercachesync.deadletter.DeadLetterCounters;
 import dev.ordercachesync.deadletter.RejectReason;
+import dev.ordercachesync.metrics.CloudWatchMetrics;
 import dev.ordercachesync.views.CacheContract;
 import dev.ordercachesync.views.ListDelta;
 import dev.ordercachesync.views.RefreshSchedule;
@@ -17,6 +19,7 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -57,7 +60,7 @@ public class OrderSequencer extends KeyedProcessFunction<String, OrderChange, Ca
     private transient Counter changesApplied;
     private transient Counter staleDropped;
     private transient Counter ordersRemoved;
-    private transient Counter valuesTooLarge;
+    private transient DeadLetterCounters deadLetters;
     private transient Counter detailsRefreshed;
     private transient Counter refreshesDeferred;
 
@@ -93,13 +96,13 @@ public class OrderSequencer extends KeyedProcessFunction<String, OrderChange, Ca
     public void open(OpenContext openContext) {
         applied = getRuntimeContext().getState(appliedStateDescriptor());
         tombstone = getRuntimeContext().getState(tombstoneStateDescriptor(tombstoneRetention));
-        changesApplied = getRuntimeContext().getMetricGroup().counter("changesApplied");
-        staleDropped = getRuntimeContext().getMetricGroup().counter("staleChangesDropped");
-        ordersRemoved = getRuntimeContext().getMetricGroup().counter("ordersRemoved");
-        valuesTooLarge = getRuntimeContext().getMetricGroup().addGroup("deadLetters")
-                .counter(RejectReason.VALUE_TOO_LARGE.name());
-        detailsRefreshed = getRuntimeContext().getMetricGroup().counter("detailsRefreshed");
-        refreshesDeferred = getRuntimeContext().getMetricGroup().counter("detailRefreshesDeferred");
+        MetricGroup metrics = CloudWatchMetrics.of(getRuntimeContext().getMetricGroup());
+        changesApplied = metrics.counter("changesApplied");
+        staleDropped = metrics.counter("staleChangesDropped");
+        ordersRemoved = metrics.counter("ordersRemoved");
+        deadLetters = DeadLetterCounters.register(getRuntimeContext().getMetricGroup(), RejectReason.VALUE_TOO_LARGE);
+        detailsRefreshed = metrics.counter("detailsRefreshed");
+        refreshesDeferred = metrics.counter("detailRefreshesDeferred");
     }
 
     @Override
@@ -135,7 +138,7 @@ public class OrderSequencer extends KeyedProcessFunction<String, OrderChange, Ca
             boolean written = putOrDelete(out, contract.detailKey(orderId), contract.renderDetail(order), tooLarge);
             written |= putOrDelete(out, contract.adminDetailKey(orderId), contract.renderAdminDetail(order), tooLarge);
             if (tooLarge.length() > 0) {
-                valuesTooLarge.inc();
+                deadLetters.count(RejectReason.VALUE_TOO_LARGE);
                 ctx.output(DeadLetter.OUTPUT, DeadLetter.of(RejectReason.VALUE_TOO_LARGE,
                         "order '" + orderId + "': " + tooLarge + " over max-value-bytes " + contract.maxValueBytes()
                                 + "; deleted instead of written, so readers fall back to the table",

@@ -1,7 +1,9 @@
 package dev.ordercachesync.views;
 
 import dev.ordercachesync.deadletter.DeadLetter;
+import dev.ordercachesync.deadletter.DeadLetterCounters;
 import dev.ordercachesync.deadletter.RejectReason;
+import dev.ordercachesync.metrics.CloudWatchMetrics;
 import dev.ordercachesync.model.CacheMutation;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
@@ -13,6 +15,7 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
@@ -77,8 +80,8 @@ public class ListViewMaterializer extends KeyedProcessFunction<String, ListDelta
     private transient Counter allOrdersRenderNanos;
     private transient Counter deltasCoalesced;
     private transient Counter deltasWithoutEffect;
+    private transient DeadLetterCounters deadLetters;
     private transient Counter refreshesDeferred;
-    private transient Counter valuesTooLarge;
     private transient MessageDigest sha256;
 
     public ListViewMaterializer(CacheContract contract, int maxEntries, Duration flushInterval, Duration cacheTtl,
@@ -139,19 +142,19 @@ public class ListViewMaterializer extends KeyedProcessFunction<String, ListDelta
         rendering = getRuntimeContext().getState(renderingStateDescriptor());
         flushAt = getRuntimeContext().getState(flushTimerStateDescriptor());
         refreshAt = getRuntimeContext().getState(refreshTimerStateDescriptor());
-        listsRendered = getRuntimeContext().getMetricGroup().counter("listsRendered");
-        listsRefreshed = getRuntimeContext().getMetricGroup().counter("listsRefreshed");
-        rendersUnchanged = getRuntimeContext().getMetricGroup().counter("listRendersUnchanged");
-        entriesRead = getRuntimeContext().getMetricGroup().counter("listEntriesRead");
-        renderNanos = getRuntimeContext().getMetricGroup().counter("listRenderNanos");
+        MetricGroup metrics = CloudWatchMetrics.of(getRuntimeContext().getMetricGroup());
+        listsRendered = metrics.counter("listsRendered");
+        listsRefreshed = metrics.counter("listsRefreshed");
+        rendersUnchanged = metrics.counter("listRendersUnchanged");
+        entriesRead = metrics.counter("listEntriesRead");
+        renderNanos = metrics.counter("listRenderNanos");
         // all-orders is the list that grows with the deployment's history: its own figures show what that costs.
-        allOrdersRenders = getRuntimeContext().getMetricGroup().counter("allOrdersRenders");
-        allOrdersRenderNanos = getRuntimeContext().getMetricGroup().counter("allOrdersRenderNanos");
-        deltasCoalesced = getRuntimeContext().getMetricGroup().counter("listDeltasCoalesced");
-        deltasWithoutEffect = getRuntimeContext().getMetricGroup().counter("listDeltasWithoutEffect");
-        refreshesDeferred = getRuntimeContext().getMetricGroup().counter("listRefreshesDeferred");
-        valuesTooLarge = getRuntimeContext().getMetricGroup().addGroup("deadLetters")
-                .counter(RejectReason.VALUE_TOO_LARGE.name());
+        allOrdersRenders = metrics.counter("allOrdersRenders");
+        allOrdersRenderNanos = metrics.counter("allOrdersRenderNanos");
+        deltasCoalesced = metrics.counter("listDeltasCoalesced");
+        deltasWithoutEffect = metrics.counter("listDeltasWithoutEffect");
+        refreshesDeferred = metrics.counter("listRefreshesDeferred");
+        deadLetters = DeadLetterCounters.register(getRuntimeContext().getMetricGroup(), RejectReason.VALUE_TOO_LARGE);
         sha256 = MessageDigest.getInstance("SHA-256");
     }
 
@@ -273,7 +276,7 @@ public class ListViewMaterializer extends KeyedProcessFunction<String, ListDelta
             // Deleted rather than left as it was: the older value would be stale. Nothing to keep alive.
             out.collect(CacheMutation.delete(listKey));
             rendering.update(written(last, digest, 0, now, true));
-            valuesTooLarge.inc();
+            deadLetters.count(RejectReason.VALUE_TOO_LARGE);
             DeadLetter letter = DeadLetter.of(RejectReason.VALUE_TOO_LARGE,
                     "list '" + listKey + "' renders to " + CacheContract.utf8Length(value) + " bytes ("
                             + newest.size() + " entries), over max-value-bytes "
