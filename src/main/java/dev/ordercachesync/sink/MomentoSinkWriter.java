@@ -2,7 +2,6 @@ package dev.ordercachesync.sink;
 
 import dev.ordercachesync.metrics.CloudWatchMetrics;
 import dev.ordercachesync.model.CacheMutation;
-import momento.sdk.exceptions.MomentoErrorCode;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
@@ -11,25 +10,32 @@ import org.apache.flink.metrics.MeterView;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-import java.util.concurrent.CompletableFuture;
+import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-/** One per sink subtask: hands mutations to a {@link KeyOrderedDispatcher} and drains it on checkpoints. */
+/**
+ * One per sink subtask: hands mutations to a {@link KeyOrderedDispatcher}, drains it on checkpoints, and waits for
+ * its calls in flight when closed.
+ */
 final class MomentoSinkWriter implements SinkWriter<CacheMutation> {
+    private static final Logger LOG = LoggerFactory.getLogger(MomentoSinkWriter.class);
     /** Keys buffered per in-flight slot before {@link #write} blocks and backpressure reaches the job. */
     private static final int BUFFERED_KEYS_PER_SLOT = 64;
-    private static final String THROTTLED = MomentoErrorCode.LIMIT_EXCEEDED_ERROR.name();
 
     private final CacheWriteOperations operations;
     private final ScheduledExecutorService retryTimer;
     private final KeyOrderedDispatcher dispatcher;
+    private final Duration requestTimeout;
 
     MomentoSinkWriter(CacheWriteOperations operations, RetryBackoff backoff, int maxInFlight, int maxAttempts,
-                      SinkWriterMetricGroup metrics) {
+                      SinkBudget budget, Duration requestTimeout, SinkWriterMetricGroup metrics) {
         this.operations = operations;
+        this.requestTimeout = requestTimeout;
         this.retryTimer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "momento-sink-retry");
             t.setDaemon(true);
@@ -49,8 +55,14 @@ final class MomentoSinkWriter implements SinkWriter<CacheMutation> {
         group.gauge("cacheWriteLatencyP50Millis", (Gauge<Double>) () -> latency.getStatistics().getQuantile(0.5));
         group.gauge("cacheWriteLatencyP99Millis", (Gauge<Double>) () -> latency.getStatistics().getQuantile(0.99));
         Counter sent = metrics.getNumRecordsSendCounter();
-        this.dispatcher = new KeyOrderedDispatcher(countThrottled(operations, throttled), retryTimer, backoff, maxInFlight,
-                maxInFlight * BUFFERED_KEYS_PER_SLOT, maxAttempts, new KeyOrderedDispatcher.Observer() {
+        SendRateLimiter limiter = new SendRateLimiter(budget.share(), System::nanoTime);
+        group.gauge("momentoSendRateOpsPerSecond", limiter::sendRate);
+        group.gauge("momentoRateLimitOpsPerSecond", limiter::limit);
+        group.gauge("momentoBudgetOpsPerSecond", limiter::budget);
+        this.dispatcher = new KeyOrderedDispatcher(operations, retryTimer, backoff, maxInFlight,
+                maxInFlight * BUFFERED_KEYS_PER_SLOT, maxAttempts, limiter,
+                new QuotaBottleneckLog(limiter, budget.opsPerSecond, budget.subtask, budget.parallelism),
+                new KeyOrderedDispatcher.Observer() {
                     @Override
                     public void written(long latencyNanos) {
                         writes.inc();
@@ -61,6 +73,11 @@ final class MomentoSinkWriter implements SinkWriter<CacheMutation> {
                     @Override
                     public void retried() {
                         retries.inc();
+                    }
+
+                    @Override
+                    public void throttled() {
+                        throttled.inc();
                     }
 
                     @Override
@@ -75,34 +92,7 @@ final class MomentoSinkWriter implements SinkWriter<CacheMutation> {
                 });
         group.gauge("cacheWritesInFlight", dispatcher::inFlight);
         group.gauge("cacheKeysBuffered", dispatcher::bufferedKeys);
-    }
-
-    /** Counts the calls Momento answered with its rate limit (LIMIT_EXCEEDED), which the dispatcher retries. */
-    private static CacheWriteOperations countThrottled(CacheWriteOperations operations, Counter throttled) {
-        return new CacheWriteOperations() {
-            @Override
-            public CompletableFuture<Void> apply(CacheMutation mutation) {
-                return operations.apply(mutation).whenComplete((ok, error) -> {
-                    if (error != null && isThrottling(error)) {
-                        throttled.inc();
-                    }
-                });
-            }
-
-            @Override
-            public void close() {
-                operations.close();
-            }
-        };
-    }
-
-    private static boolean isThrottling(Throwable error) {
-        for (Throwable t = error; t != null; t = t.getCause()) {
-            if (t instanceof CacheWriteException) {
-                return THROTTLED.equals(((CacheWriteException) t).errorCode());
-            }
-        }
-        return false;
+        group.gauge("momentoOperationsWaiting", dispatcher::pendingOperations);
     }
 
     @Override
@@ -117,7 +107,17 @@ final class MomentoSinkWriter implements SinkWriter<CacheMutation> {
 
     @Override
     public void close() {
-        retryTimer.shutdownNow();
-        operations.close();
+        try {
+            // A call of a failed attempt landing after the restarted job's newer write to its key would undo it.
+            int left = dispatcher.close(requestTimeout);
+            if (left > 0) {
+                LOG.warn("Closing the Momento sink with {} calls still in flight after the request timeout ({}).", left, requestTimeout);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            retryTimer.shutdownNow();
+            operations.close();
+        }
     }
 }
