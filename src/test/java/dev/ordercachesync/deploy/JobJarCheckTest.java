@@ -1,0 +1,62 @@
+package dev.ordercachesync.deploy;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The build's check of the job jar fails on each thing that must not come back. */
+class JobJarCheckTest {
+    private static final long LIMIT = 1_000_000;
+
+    @TempDir
+    Path dir;
+
+    private File jar(String... entries) throws IOException {
+        File file = dir.resolve("job-" + System.nanoTime() + ".jar").toFile();
+        try (ZipOutputStream zip = new ZipOutputStream(new FileOutputStream(file))) {
+            for (String entry : entries) {
+                zip.putNextEntry(new ZipEntry(entry));
+                zip.write(entry.getBytes());
+                zip.closeEntry();
+            }
+        }
+        return file;
+    }
+
+    @Test
+    void aJarOfTheJobAndLinuxNativesPasses() throws IOException {
+        File jar = jar(JobJarCheck.MAIN_CLASS, "META-INF/native/libio_grpc_netty_shaded_netty_tcnative_linux_x86_64.so",
+                "META-INF/native/libio_grpc_netty_shaded_netty_transport_native_epoll_aarch_64.so");
+        assertThat(JobJarCheck.problems(jar, LIMIT)).isEmpty();
+    }
+
+    @Test
+    void producerBinariesOtherSystemsNativesAndTestCodeFail() throws IOException {
+        File jar = jar(JobJarCheck.MAIN_CLASS,
+                "amazon-kinesis-producer-native-binaries/linux/kinesis_producer",
+                "META-INF/native/libio_grpc_netty_shaded_netty_tcnative_osx_aarch_64.jnilib",
+                "META-INF/native/io_grpc_netty_shaded_netty_tcnative_windows_x86_64.dll",
+                "dev/ordercachesync/localmomento/LoopbackMomentoServer.class");
+        assertThat(JobJarCheck.problems(jar, LIMIT)).hasSize(4)
+                .anyMatch(p -> p.startsWith("amazon-kinesis-producer-native-binaries/linux/kinesis_producer"))
+                .anyMatch(p -> p.contains("osx_aarch_64.jnilib: a native library for another operating system"))
+                .anyMatch(p -> p.contains("windows_x86_64.dll"))
+                .anyMatch(p -> p.contains("LoopbackMomentoServer.class: under dev/ordercachesync/localmomento/"));
+    }
+
+    @Test
+    void aJarOverTheLimitOrWithoutTheJobFails() throws IOException {
+        File jar = jar("README.txt");
+        assertThat(JobJarCheck.problems(jar, 10)).hasSize(2)
+                .anyMatch(p -> p.contains("over the limit of 10"))
+                .anyMatch(p -> p.contains("this is not the job jar"));
+    }
+}
