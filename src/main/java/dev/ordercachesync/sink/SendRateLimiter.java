@@ -103,7 +103,9 @@ final class SendRateLimiter {
             return false;
         }
         refill(now);
-        double base = Double.isInfinite(limit) ? Math.max(floor, accepted.perSecond(now)) : limit;
+        // Without a limit yet: what Momento accepted in the last second. Not scaled up when the sink is younger than
+        // that, since Momento's bucket starts full and a young sink's first burst overstates the quota.
+        double base = Double.isInfinite(limit) ? Math.max(floor, accepted.total(now)) : limit;
         limit = Math.max(floor, base * DECREASE_FACTOR);
         if (Double.isInfinite(ceiling)) {
             step = Math.max(floor, base * INCREASE_FRACTION);
@@ -154,11 +156,6 @@ final class SendRateLimiter {
         return sent.perSecond(clock.getAsLong());
     }
 
-    /** Operations Momento accepted in the last second. */
-    synchronized double acceptedRate() {
-        return accepted.perSecond(clock.getAsLong());
-    }
-
     /** Whether Momento has refused a call for the quota, so the limit is below the budget or was found by probing. */
     synchronized boolean wasThrottled() {
         return cut;
@@ -182,12 +179,18 @@ final class SendRateLimiter {
             slices[(int) (currentSlice % SLICES)] += operations;
         }
 
-        double perSecond(long now) {
+        /** Operations in the last second. */
+        long total(long now) {
             advance(now);
             long total = 0;
             for (long s : slices) {
                 total += s;
             }
+            return total;
+        }
+
+        double perSecond(long now) {
+            long total = total(now);
             // Young windows count over the time they have seen, not a full second.
             double seconds = Math.min(1.0, Math.max(SLICE_NANOS, now - startedAt) / 1e9);
             return total / seconds;

@@ -105,6 +105,10 @@ public final class Benchmark {
             figures.viaDynamoDb = viaDynamoDb(main.prefix(options.dynamoDbChanges), options.scalingParallelism());
         }
         scaling();
+        if (options.quotaChanges > 0) {
+            figures.underQuota.addAll(new UnderQuota(options, server, log, contract, maxListEntries, ttl, figures.sanity)
+                    .run(main.prefix(options.quotaChanges)));
+        }
 
         cpu.close();
         figures.loadAfter = Machine.loadAverage();

@@ -82,6 +82,8 @@ final class Figures {
     /** The job with its real source reading moto's DynamoDB stream; null when skipped. */
     Side viaDynamoDb;
     final List<Scale> scales = new ArrayList<>();
+    /** The section under a quota; empty when skipped. */
+    final List<UnderQuota.Result> underQuota = new ArrayList<>();
     final List<String> sanity = new ArrayList<>();
     final Map<String, String> machine = new TreeMap<>();
     String loadBefore;

@@ -51,6 +51,12 @@ final class JobRun implements AutoCloseable {
 
     static JobRun start(String name, int parallelism, String cache, LoopbackMomentoServer server,
                         WriteLog.CacheWrites writes, BenchOptions options) throws Exception {
+        return start(name, parallelism, cache, server, writes, options, Map.of());
+    }
+
+    /** @param parameters job parameters beyond the benchmark's own */
+    static JobRun start(String name, int parallelism, String cache, LoopbackMomentoServer server,
+                        WriteLog.CacheWrites writes, BenchOptions options, Map<String, String> parameters) throws Exception {
         server.createCache(cache);
         Map<String, String> values = new HashMap<>();
         // Required by the parameters, unused: the replay source stands in for the stream.
@@ -59,6 +65,7 @@ final class JobRun implements AutoCloseable {
         values.put(JobParameters.MOMENTO_CACHE_NAME, cache);
         values.put(JobParameters.PARALLELISM, Integer.toString(parallelism));
         values.put(JobParameters.LIST_FLUSH_INTERVAL, options.listFlushInterval);
+        values.putAll(parameters);
         JobParameters params = JobParameters.from(values);
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism,

@@ -121,6 +121,8 @@ final class Report {
                         + "in Flink's canonical format (HashMap state backend; what a RocksDB job would restore from).\n",
                 marginal, first.savepointLiveOrders, last.savepointLiveOrders));
 
+        md.append(UnderQuota.markdown(f.underQuota));
+
         md.append("\n## Goals\n\n| goal | target | measured | |\n|---|---|---|---|\n");
         for (String[] g : goals(f)) {
             md.append("| ").append(String.join(" | ", g)).append(" |\n");
