@@ -48,7 +48,7 @@ final class MomentoSinkWriter implements SinkWriter<CacheMutation> {
         Counter sent = metrics.getNumRecordsSendCounter();
         MetricGroup quota = metrics.addGroup(CLOUDWATCH_GROUP);
         Counter throttled = quota.counter("momentoThrottledCalls");
-        SendRateLimiter limiter = new SendRateLimiter(budget.share(), System::nanoTime);
+        SendRateLimiter limiter = new SendRateLimiter(budget.share(), budget.adaptiveStart(), System::nanoTime);
         quota.gauge("momentoSendRateOpsPerSecond", limiter::sendRate);
         quota.gauge("momentoRateLimitOpsPerSecond", limiter::limit);
         quota.gauge("momentoBudgetOpsPerSecond", limiter::budget);

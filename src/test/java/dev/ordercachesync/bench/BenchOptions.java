@@ -20,6 +20,8 @@ final class BenchOptions {
     /** The section under a quota: metered operations per second, and how many changes form its backlog (0 skips). */
     int quota = 100;
     int quotaChanges = 1_000;
+    /** Runs only the section under a quota and writes it to its own file, {@code under-quota.md}. */
+    boolean onlyQuota;
     String listFlushInterval = "250ms";
     long checkpointIntervalMillis = 10_000;
     long seed = 20261123L;
@@ -42,6 +44,8 @@ final class BenchOptions {
             "  --quota N                 metered operations per second of the loopback quota for the section under a",
             "                            quota (default 100, Momento's on-demand default)",
             "  --quota-changes N         of the main workload, how many changes form that section's backlog (default 1000; 0 skips)",
+            "  --only-quota              run only the section under a quota, into DIR/under-quota.md (quota-bound,",
+            "                            so its figures depend little on the machine's load)",
             "  --list-flush-interval D   the job's list-flush-interval (default 250ms)",
             "  --checkpoint-interval-ms N  the job's checkpoint interval (default 10000)",
             "  --seed N                  workload seed (default 20261123)",
@@ -62,6 +66,10 @@ final class BenchOptions {
                 o.dynamoDbChanges = 400;
                 o.quotaChanges = 300;
                 o.out = "target/bench-smoke";
+                continue;
+            }
+            if (flag.equals("--only-quota")) {
+                o.onlyQuota = true;
                 continue;
             }
             if (flag.equals("--help") || flag.equals("-h")) {

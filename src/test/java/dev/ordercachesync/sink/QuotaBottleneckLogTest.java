@@ -12,7 +12,7 @@ class QuotaBottleneckLogTest {
 
     @Test
     void atItsBudgetTheSinkSaysToRaiseTheBudget() {
-        SendRateLimiter limiter = new SendRateLimiter(50, clock::get);
+        SendRateLimiter limiter = new SendRateLimiter(50, 100, clock::get);
         String message = new QuotaBottleneckLog(limiter, 100, 1, 2).message(45, 120, 900);
 
         assertThat(message).startsWith("Momento's quota is the bottleneck: for 45 s, sink subtask 2 of 2")
@@ -22,7 +22,7 @@ class QuotaBottleneckLogTest {
 
     @Test
     void refusedBelowItsBudgetTheSinkSaysTheQuotaIsLowerThanTheBudget() {
-        SendRateLimiter limiter = new SendRateLimiter(50, clock::get);
+        SendRateLimiter limiter = new SendRateLimiter(50, 100, clock::get);
         limiter.throttled(clock.get());
         String message = new QuotaBottleneckLog(limiter, 100, 0, 2).message(45, 10, 10);
 
@@ -32,7 +32,7 @@ class QuotaBottleneckLogTest {
 
     @Test
     void withoutABudgetTheSinkSaysToRaiseTheQuotaAndSetOne() {
-        SendRateLimiter limiter = new SendRateLimiter(0, clock::get);
+        SendRateLimiter limiter = new SendRateLimiter(0, 100, clock::get);
         limiter.accepted(40);
         limiter.throttled(clock.get());
         String message = new QuotaBottleneckLog(limiter, 0, 0, 1).message(31, 5, 5);
