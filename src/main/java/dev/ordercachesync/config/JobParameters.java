@@ -38,6 +38,7 @@ public final class JobParameters implements Serializable {
     public static final String ALL_ORDERS_KEY = "all-orders-key";
     public static final String LIST_MAX_ENTRIES = "list-max-entries";
     public static final String LIST_FLUSH_INTERVAL = "list-flush-interval";
+    public static final String LIST_WRITE_KIB_PER_SECOND = "list-write-kib-per-second";
     public static final String TOMBSTONE_RETENTION = "tombstone-retention";
     public static final String SINK_MAX_IN_FLIGHT = "sink-max-in-flight";
     public static final String SINK_MAX_ATTEMPTS = "sink-max-attempts";
@@ -67,11 +68,12 @@ public final class JobParameters implements Serializable {
             Parameter.optional(MOMENTO_API_KEY_SECRET_ID, "AWS Secrets Manager secret (ARN or name) holding the Momento API key, as JSON `{\"momento\": \"<key>\"}` or the plain key; when set, used instead of the environment variable."),
             Parameter.optional(MOMENTO_LOCAL_ENDPOINT, "`host:port` of a plaintext Momento-protocol server (the loopback server); no API key is used."),
             Parameter.withDefault(MOMENTO_REQUEST_TIMEOUT, "5s", "Deadline of one Momento request."),
-            Parameter.withDefault(CACHE_TTL, "1h", "TTL of every value written; lists with entries are re-written at half this age. At most 24h."),
+            Parameter.withDefault(CACHE_TTL, "1h", "TTL of every value written. Every live view (details and lists) is re-written between a quarter and three quarters of this age after its last write, so it never expires while the job is healthy. At most 24h."),
             Parameter.withDefault(ADMIN_KEY_PREFIX, CacheContract.DEFAULT_ADMIN_PREFIX, "Prefix of the admin detail key `ADMIN-<id>`."),
             Parameter.withDefault(ALL_ORDERS_KEY, CacheContract.DEFAULT_ALL_ORDERS_KEY, "Key of the list of every order not COMPLETED."),
             Parameter.withDefault(LIST_MAX_ENTRIES, "5000", "Most entries a list view holds (newest first); keeps values far under Momento's 5 MB item limit."),
             Parameter.withDefault(LIST_FLUSH_INTERVAL, "250ms", "A list re-renders at most once per this interval, however many changes arrive."),
+            Parameter.withDefault(LIST_WRITE_KIB_PER_SECOND, "20", "Metered KiB per second one list may be written at: a list whose last write cost more than this many KiB times list-flush-interval waits ceil(bytes / 1024) / this seconds between writes. The default keeps a 5000-entry all-orders (about 733 KiB) at about one write per 37 s."),
             Parameter.withDefault(TOMBSTONE_RETENTION, "48h", "How long a deleted order's sequence number is kept; must exceed the stream's 24h retention."),
             Parameter.withDefault(SINK_MAX_IN_FLIGHT, "64", "Most Momento writes in flight per sink subtask (one per key at most)."),
             Parameter.withDefault(SINK_MAX_ATTEMPTS, "10", "Attempts for a retryable Momento error before the job fails and restarts from its last checkpoint; calls Momento refuses for its quota (throttling) do not use them up."),
@@ -116,6 +118,7 @@ public final class JobParameters implements Serializable {
     public final String allOrdersKey;
     public final int listMaxEntries;
     public final Duration listFlushInterval;
+    public final int listWriteKibPerSecond;
     public final Duration tombstoneRetention;
     public final int sinkMaxInFlight;
     public final int sinkMaxAttempts;
@@ -206,6 +209,7 @@ public final class JobParameters implements Serializable {
         }
         listMaxEntries = r.integer(LIST_MAX_ENTRIES, 1, 1_000_000);
         listFlushInterval = r.duration(LIST_FLUSH_INTERVAL, Duration.ofMillis(1), Duration.ofMinutes(10));
+        listWriteKibPerSecond = r.integer(LIST_WRITE_KIB_PER_SECOND, 1, 1_000_000);
         tombstoneRetention = r.duration(TOMBSTONE_RETENTION, Duration.ofMillis(1), Duration.ofDays(365));
         if (tombstoneRetention != null && tombstoneRetention.compareTo(STREAM_RETENTION) <= 0) {
             r.problems.add(TOMBSTONE_RETENTION + ": '" + r.raw(TOMBSTONE_RETENTION) + "' must be longer than the stream's 24h retention, "
@@ -354,10 +358,11 @@ public final class JobParameters implements Serializable {
     public String toString() {
         // No secret is held here: the API key is read on the TaskManagers when the sink opens.
         return String.format(Locale.ROOT,
-                "JobParameters{stream=%s, region=%s, endpoint=%s, cache=%s, apiKey=%s, localMomento=%s, ttl=%s, listMax=%d, flush=%s, tombstones=%s, sinkOpsPerSecond=%s, maxValueBytes=%d, deadLetterTable=%s, parallelism=%d, maxParallelism=%d}",
+                "JobParameters{stream=%s, region=%s, endpoint=%s, cache=%s, apiKey=%s, localMomento=%s, ttl=%s, listMax=%d, flush=%s, listKiBps=%d, tombstones=%s, sinkOpsPerSecond=%s, maxValueBytes=%d, deadLetterTable=%s, parallelism=%d, maxParallelism=%d}",
                 streamArn, awsRegion, awsEndpoint, momentoCacheName,
                 momentoApiKeySecretId != null ? "secret " + momentoApiKeySecretId : "env " + momentoApiKeyEnv,
                 usesLocalMomento() ? momentoLocalHost + ":" + momentoLocalPort : "no", cacheTtl, listMaxEntries,
-                listFlushInterval, tombstoneRetention, sinkOpsPerSecond == 0 ? ADAPTIVE : Integer.toString(sinkOpsPerSecond), maxValueBytes, deadLetterTable, parallelism, maxParallelism);
+                listFlushInterval, listWriteKibPerSecond, tombstoneRetention, sinkOpsPerSecond == 0 ? ADAPTIVE : Integer.toString(sinkOpsPerSecond),
+                maxValueBytes, deadLetterTable, parallelism, maxParallelism);
     }
 }

@@ -7,12 +7,19 @@ public class RawStreamRecord {
     public String shardId;
     /** The sequence number the source reports; the record's own dynamodb.SequenceNumber is preferred. */
     public String sequenceNumber;
+    /** The record's dynamodb.ApproximateCreationDateTime in epoch milliseconds; 0 when the source does not say. */
+    public long approximateCreationMillis;
 
     public RawStreamRecord() {}
 
     public RawStreamRecord(String json, String shardId, String sequenceNumber) {
+        this(json, shardId, sequenceNumber, 0L);
+    }
+
+    public RawStreamRecord(String json, String shardId, String sequenceNumber, long approximateCreationMillis) {
         this.json = json;
         this.shardId = shardId;
         this.sequenceNumber = sequenceNumber;
+        this.approximateCreationMillis = approximateCreationMillis;
     }
 }

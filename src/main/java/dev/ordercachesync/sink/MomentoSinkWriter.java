@@ -1,9 +1,12 @@
 package dev.ordercachesync.sink;
 
+import dev.ordercachesync.metrics.CloudWatchMetrics;
 import dev.ordercachesync.model.CacheMutation;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Histogram;
+import org.apache.flink.metrics.MeterView;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
@@ -23,8 +26,6 @@ final class MomentoSinkWriter implements SinkWriter<CacheMutation> {
     private static final Logger LOG = LoggerFactory.getLogger(MomentoSinkWriter.class);
     /** Keys buffered per in-flight slot before {@link #write} blocks and backpressure reaches the job. */
     private static final int BUFFERED_KEYS_PER_SLOT = 64;
-    /** Only metrics in a group of this name reach CloudWatch from Managed Flink. */
-    static final String CLOUDWATCH_GROUP = "kinesisanalytics";
 
     private final CacheWriteOperations operations;
     private final ScheduledExecutorService retryTimer;
@@ -40,18 +41,24 @@ final class MomentoSinkWriter implements SinkWriter<CacheMutation> {
             t.setDaemon(true);
             return t;
         });
-        Counter writes = metrics.counter("cacheWrites");
-        Counter retries = metrics.counter("cacheWriteRetries");
-        Counter failures = metrics.counter("cacheWriteFailures");
-        Counter coalesced = metrics.counter("cacheWritesCoalesced");
-        Histogram latency = metrics.histogram("cacheWriteLatencyMillis", new DescriptiveStatisticsHistogram(1000));
+        MetricGroup group = CloudWatchMetrics.of(metrics);
+        Counter writes = group.counter("cacheWrites");
+        Counter retries = group.counter("cacheWriteRetries");
+        Counter failures = group.counter("cacheWriteFailures");
+        Counter coalesced = group.counter("cacheWritesCoalesced");
+        Counter throttled = group.counter("cacheWritesThrottled");
+        // Rates for alarms: CloudWatch sees a counter only as a running total per subtask.
+        group.meter("cacheWriteRetriesPerSecond", new MeterView(retries));
+        group.meter("cacheWritesThrottledPerSecond", new MeterView(throttled));
+        Histogram latency = group.histogram("cacheWriteLatencyMillis", new DescriptiveStatisticsHistogram(1000));
+        // CloudWatch shows no histograms: the quantiles that matter go beside it as gauges.
+        group.gauge("cacheWriteLatencyP50Millis", (Gauge<Double>) () -> latency.getStatistics().getQuantile(0.5));
+        group.gauge("cacheWriteLatencyP99Millis", (Gauge<Double>) () -> latency.getStatistics().getQuantile(0.99));
         Counter sent = metrics.getNumRecordsSendCounter();
-        MetricGroup quota = metrics.addGroup(CLOUDWATCH_GROUP);
-        Counter throttled = quota.counter("momentoThrottledCalls");
         SendRateLimiter limiter = new SendRateLimiter(budget.share(), budget.adaptiveStart(), System::nanoTime);
-        quota.gauge("momentoSendRateOpsPerSecond", limiter::sendRate);
-        quota.gauge("momentoRateLimitOpsPerSecond", limiter::limit);
-        quota.gauge("momentoBudgetOpsPerSecond", limiter::budget);
+        group.gauge("momentoSendRateOpsPerSecond", limiter::sendRate);
+        group.gauge("momentoRateLimitOpsPerSecond", limiter::limit);
+        group.gauge("momentoBudgetOpsPerSecond", limiter::budget);
         this.dispatcher = new KeyOrderedDispatcher(operations, retryTimer, backoff, maxInFlight,
                 maxInFlight * BUFFERED_KEYS_PER_SLOT, maxAttempts, limiter,
                 new QuotaBottleneckLog(limiter, budget.opsPerSecond, budget.subtask, budget.parallelism),
@@ -83,9 +90,9 @@ final class MomentoSinkWriter implements SinkWriter<CacheMutation> {
                         failures.inc();
                     }
                 });
-        metrics.gauge("cacheWritesInFlight", dispatcher::inFlight);
-        metrics.gauge("cacheKeysBuffered", dispatcher::bufferedKeys);
-        quota.gauge("momentoOperationsWaiting", dispatcher::pendingOperations);
+        group.gauge("cacheWritesInFlight", dispatcher::inFlight);
+        group.gauge("cacheKeysBuffered", dispatcher::bufferedKeys);
+        group.gauge("momentoOperationsWaiting", dispatcher::pendingOperations);
     }
 
     @Override

@@ -68,7 +68,7 @@ class QuotaEndToEndTest {
                 assertThat(metrics.operatorMetricSum("cacheWritesCoalesced"))
                         .as("the backlog collapsed to the latest value per key").isPositive();
                 if (budget.equals(JobParameters.ADAPTIVE)) {
-                    assertThat(metrics.operatorMetricSum("momentoThrottledCalls")).as("the quota really bit").isPositive();
+                    assertThat(metrics.operatorMetricSum("cacheWritesThrottled")).as("the quota really bit").isPositive();
                 }
             } finally {
                 job.cancel().get();
