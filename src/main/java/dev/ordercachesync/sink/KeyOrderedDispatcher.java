@@ -36,6 +36,8 @@ public final class KeyOrderedDispatcher {
     private static final Logger LOG = LoggerFactory.getLogger(KeyOrderedDispatcher.class);
     /** Writes waiting may cost at most this long at the current limit, so a checkpoint's flush stays short. */
     static final double PENDING_SECONDS = 10;
+    /** Ready keys running out for longer than this ends a spell of sending at the limit. */
+    private static final long IDLE_GAP_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     /** Receives metric events; called under the dispatcher's lock, so it must be cheap and must not block. */
     public interface Observer {
@@ -83,8 +85,9 @@ public final class KeyOrderedDispatcher {
     private long pendingOperations;
     private int inFlight;
     private boolean wakeScheduled;
-    /** When ready keys started waiting for the limiter without a break; -1 while they do not. */
+    /** When ready keys started waiting for the limiter, with no idle gap since; -1 while they do not. */
     private long limitedSince = -1;
+    private long lastLimitedAt;
     private boolean closing;
     private CacheWriteException failure;
 
@@ -258,7 +261,10 @@ public final class KeyOrderedDispatcher {
                 queue = readyRefreshes;
             }
             if (key == null) {
-                limitedSince = -1;
+                // Backpressure drains the queue now and then while the limit holds; only a real pause ends the spell.
+                if (limitedSince >= 0 && System.nanoTime() - lastLimitedAt > IDLE_GAP_NANOS) {
+                    limitedSince = -1;
+                }
                 break;
             }
             KeySlot slot = slots.get(key);
@@ -269,6 +275,7 @@ public final class KeyOrderedDispatcher {
                 if (limitedSince < 0) {
                     limitedSince = now;
                 }
+                lastLimitedAt = now;
                 bottleneck.limited(now - limitedSince, readyChanges.size() + readyRefreshes.size(), pendingOperations);
                 scheduleWake(waitNanos);
                 break;

@@ -55,7 +55,7 @@ final class MomentoSinkWriter implements SinkWriter<CacheMutation> {
         group.gauge("cacheWriteLatencyP50Millis", (Gauge<Double>) () -> latency.getStatistics().getQuantile(0.5));
         group.gauge("cacheWriteLatencyP99Millis", (Gauge<Double>) () -> latency.getStatistics().getQuantile(0.99));
         Counter sent = metrics.getNumRecordsSendCounter();
-        SendRateLimiter limiter = new SendRateLimiter(budget.share(), System::nanoTime);
+        SendRateLimiter limiter = new SendRateLimiter(budget.share(), budget.adaptiveStart(), System::nanoTime);
         group.gauge("momentoSendRateOpsPerSecond", limiter::sendRate);
         group.gauge("momentoRateLimitOpsPerSecond", limiter::limit);
         group.gauge("momentoBudgetOpsPerSecond", limiter::budget);

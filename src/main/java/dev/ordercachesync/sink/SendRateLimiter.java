@@ -13,7 +13,9 @@ import java.util.function.LongSupplier;
  * budget. Calls sent before a cut were paced at the old limit, so their refusals do not cut it again: one
  * congestion event, one cut, however many calls it refused.
  *
- * <p>Without a budget the limit starts unbounded and is set by the first refusal, from the rate Momento accepted.
+ * <p>Without a budget the limit starts at {@code startOpsPerSecond} and doubles for each second of waiting demand
+ * until Momento first refuses a call (a slow start, as TCP's), so the first overshoot is at most twice the quota;
+ * the first cut starts from the lower of the limit and what Momento accepted in the last second.
  *
  * <p>A call costing more than the bucket holds may go when the bucket is full and leaves it in debt, so an item
  * larger than one second of budget is still sent, and paid for by the calls after it. Not thread-safe on its
@@ -40,14 +42,17 @@ final class SendRateLimiter {
     private long lastCutAt;
     private boolean cut;
     private long lastIncreaseAt;
+    /** Without a budget, until the first refusal: the limit doubles instead of growing by a step. */
+    private boolean slowStart;
     /** A call waited for tokens since the last increase: demand is above the limit. */
     private boolean waited;
 
     /**
      * @param budgetOpsPerSecond this subtask's share of the budget, or 0 for none (adaptive only)
+     * @param startOpsPerSecond  without a budget, where the slow start begins; ignored with one
      * @param clock              nanoTime-like clock
      */
-    SendRateLimiter(double budgetOpsPerSecond, LongSupplier clock) {
+    SendRateLimiter(double budgetOpsPerSecond, double startOpsPerSecond, LongSupplier clock) {
         if (budgetOpsPerSecond < 0 || Double.isNaN(budgetOpsPerSecond)) {
             throw new IllegalArgumentException("budget must be positive, or 0 for none, got " + budgetOpsPerSecond);
         }
@@ -57,8 +62,9 @@ final class SendRateLimiter {
         long now = clock.getAsLong();
         this.sent = new RateWindow(now);
         this.accepted = new RateWindow(now);
-        this.limit = ceiling;
-        this.step = Double.isInfinite(ceiling) ? 0 : Math.max(floor, ceiling * INCREASE_FRACTION);
+        this.slowStart = Double.isInfinite(ceiling);
+        this.limit = slowStart ? Math.max(floor, startOpsPerSecond) : ceiling;
+        this.step = slowStart ? 0 : Math.max(floor, ceiling * INCREASE_FRACTION);
         this.tokens = capacity();
         this.refilledAt = now;
         this.lastIncreaseAt = now;
@@ -73,10 +79,6 @@ final class SendRateLimiter {
         long now = clock.getAsLong();
         refill(now);
         increaseIfDue(now);
-        if (Double.isInfinite(limit)) {
-            sent.add(now, cost);
-            return 0;
-        }
         double needed = Math.min(cost, capacity());
         if (tokens >= needed) {
             tokens -= cost;
@@ -103,7 +105,12 @@ final class SendRateLimiter {
             return false;
         }
         refill(now);
-        double base = Double.isInfinite(limit) ? Math.max(floor, accepted.perSecond(now)) : limit;
+        double base = limit;
+        if (slowStart) {
+            // The doubling may have overshot by up to twice; what Momento accepted in the last second is nearer.
+            base = Math.max(floor, Math.min(limit, accepted.total(now)));
+            slowStart = false;
+        }
         limit = Math.max(floor, base * DECREASE_FACTOR);
         if (Double.isInfinite(ceiling)) {
             step = Math.max(floor, base * INCREASE_FRACTION);
@@ -118,9 +125,7 @@ final class SendRateLimiter {
     }
 
     private void refill(long now) {
-        if (!Double.isInfinite(limit)) {
-            tokens = Math.min(capacity(), tokens + limit * (now - refilledAt) / 1e9);
-        }
+        tokens = Math.min(capacity(), tokens + limit * (now - refilledAt) / 1e9);
         refilledAt = now;
     }
 
@@ -129,7 +134,7 @@ final class SendRateLimiter {
             return;
         }
         if (waited && limit < ceiling) {
-            limit = Math.min(ceiling, limit + step);
+            limit = Math.min(ceiling, slowStart ? limit * 2 : limit + step);
         }
         waited = false;
         lastIncreaseAt = now;
@@ -144,19 +149,14 @@ final class SendRateLimiter {
         return Double.isInfinite(ceiling) ? 0 : ceiling;
     }
 
-    /** The current limit in operations per second; 0 while there is none (no budget, never refused). */
+    /** The current limit in operations per second. */
     synchronized double limit() {
-        return Double.isInfinite(limit) ? 0 : limit;
+        return limit;
     }
 
     /** Operations sent in the last second (refused calls included). */
     synchronized double sendRate() {
         return sent.perSecond(clock.getAsLong());
-    }
-
-    /** Operations Momento accepted in the last second. */
-    synchronized double acceptedRate() {
-        return accepted.perSecond(clock.getAsLong());
     }
 
     /** Whether Momento has refused a call for the quota, so the limit is below the budget or was found by probing. */
@@ -182,12 +182,18 @@ final class SendRateLimiter {
             slices[(int) (currentSlice % SLICES)] += operations;
         }
 
-        double perSecond(long now) {
+        /** Operations in the last second. */
+        long total(long now) {
             advance(now);
             long total = 0;
             for (long s : slices) {
                 total += s;
             }
+            return total;
+        }
+
+        double perSecond(long now) {
+            long total = total(now);
             // Young windows count over the time they have seen, not a full second.
             double seconds = Math.min(1.0, Math.max(SLICE_NANOS, now - startedAt) / 1e9);
             return total / seconds;

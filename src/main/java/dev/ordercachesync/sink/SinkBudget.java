@@ -18,6 +18,14 @@ final class SinkBudget {
         return new SinkBudget(0, 0, 1);
     }
 
+    /** Momento's on-demand quota, where a sink without a budget starts its slow start. */
+    static final int ON_DEMAND_QUOTA = 100;
+
+    /** Without a budget, this subtask's share of the on-demand quota: where its slow start begins. */
+    double adaptiveStart() {
+        return (double) ON_DEMAND_QUOTA / parallelism;
+    }
+
     /** This subtask's even share; 0 for none. */
     double share() {
         return (double) opsPerSecond / parallelism;

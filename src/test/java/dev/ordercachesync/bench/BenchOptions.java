@@ -22,6 +22,11 @@ final class BenchOptions {
     int batchChanges = 5_000;
     int baselineBatchChanges = 150;
     int dynamoDbChanges = 2_000;
+    /** The section under a quota: metered operations per second, and how many changes form its backlog (0 skips). */
+    int quota = 100;
+    int quotaChanges = 1_000;
+    /** Runs only the section under a quota and writes it to its own file, {@code under-quota.md}. */
+    boolean onlyQuota;
     String listFlushInterval = "250ms";
     long checkpointIntervalMillis = 10_000;
     long seed = 20261123L;
@@ -43,6 +48,11 @@ final class BenchOptions {
             "  --baseline-batch-changes N  of those, how many the baseline replays (default 150)",
             "  --dynamodb-changes N      of the main workload, how many to write through DynamoDB (moto) to the job's",
             "                            real source, timing freshness from the DynamoDB write (default 2000; 0 skips)",
+            "  --quota N                 metered operations per second of the loopback quota for the section under a",
+            "                            quota (default 100, Momento's on-demand default)",
+            "  --quota-changes N         of the main workload, how many changes form that section's backlog (default 1000; 0 skips)",
+            "  --only-quota              run only the section under a quota, into DIR/under-quota.md (quota-bound,",
+            "                            so its figures depend little on the machine's load)",
             "  --list-flush-interval D   the job's list-flush-interval (default 250ms)",
             "  --checkpoint-interval-ms N  the job's checkpoint interval (default 10000)",
             "  --seed N                  workload seed (default 20261123)",
@@ -63,7 +73,12 @@ final class BenchOptions {
                 o.batchChanges = 1_000;
                 o.baselineBatchChanges = 40;
                 o.dynamoDbChanges = 400;
+                o.quotaChanges = 300;
                 o.out = "target/bench-smoke";
+                continue;
+            }
+            if (flag.equals("--only-quota")) {
+                o.onlyQuota = true;
                 continue;
             }
             if (flag.equals("--help") || flag.equals("-h")) {
@@ -109,6 +124,12 @@ final class BenchOptions {
                     break;
                 case "--dynamodb-changes":
                     o.dynamoDbChanges = (int) nonNegative(flag, v);
+                    break;
+                case "--quota":
+                    o.quota = (int) positive(flag, v);
+                    break;
+                case "--quota-changes":
+                    o.quotaChanges = (int) nonNegative(flag, v);
                     break;
                 case "--list-flush-interval":
                     o.listFlushInterval = v;

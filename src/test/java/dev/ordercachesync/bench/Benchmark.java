@@ -98,6 +98,10 @@ public final class Benchmark {
             throw new IllegalStateException("all-orders would exceed the list cap; lower --orders");
         }
 
+        if (options.onlyQuota) {
+            quotaOnly(main, started);
+            return;
+        }
         Recording baselinePart = main.prefix(options.baselineChanges);
         figures.sides.add(baselineMain(baselinePart));
         for (int p : options.parallelisms) {
@@ -108,6 +112,10 @@ public final class Benchmark {
         }
         scaling();
         refreshTraffic();
+        if (options.quotaChanges > 0) {
+            figures.underQuota.addAll(new UnderQuota(options, server, log, contract, maxListEntries, ttl, figures.sanity)
+                    .run(main.prefix(options.quotaChanges)));
+        }
 
         cpu.close();
         figures.loadAfter = Machine.loadAverage();
@@ -120,6 +128,20 @@ public final class Benchmark {
         Files.writeString(report, Report.markdown(figures, options, chart.getFileName().toString()));
         say(String.format("Done in %.0f s (load average now %s). Results: %s, %s",
                 figures.totalSeconds, figures.loadAfter, report, chart));
+    }
+
+    /** The section under a quota alone, in its own file beside latest.md. */
+    private void quotaOnly(Recording main, long started) throws Exception {
+        figures.underQuota.addAll(new UnderQuota(options, server, log, contract, maxListEntries, ttl, figures.sanity)
+                .run(main.prefix(options.quotaChanges)));
+        cpu.close();
+        figures.loadAfter = Machine.loadAverage();
+        figures.totalSeconds = (System.nanoTime() - started) / 1e9;
+        Path out = Paths.get(options.out);
+        Files.createDirectories(out);
+        Path report = out.resolve("under-quota.md");
+        Files.writeString(report, UnderQuota.standalone(figures, options));
+        say(String.format("Done in %.0f s (load average now %s). Results: %s", figures.totalSeconds, figures.loadAfter, report));
     }
 
     private void describeWorkload(Recording main) {

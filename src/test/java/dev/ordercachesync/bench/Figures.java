@@ -101,6 +101,8 @@ final class Figures {
     /** The state backend of the scaling runs. */
     String scalingBackend = "rocksdb";
     int rejectedOrders;
+    /** The section under a quota; empty when skipped. */
+    final List<UnderQuota.Result> underQuota = new ArrayList<>();
     final List<String> sanity = new ArrayList<>();
     final Map<String, String> machine = new TreeMap<>();
     String loadBefore;

@@ -55,6 +55,12 @@ final class JobRun implements AutoCloseable {
         return start(name, parallelism, cache, server, writes, options, Map.of(), false);
     }
 
+    /** @param parameters job parameters beyond the benchmark's own */
+    static JobRun start(String name, int parallelism, String cache, LoopbackMomentoServer server,
+                        WriteLog.CacheWrites writes, BenchOptions options, Map<String, String> parameters) throws Exception {
+        return start(name, parallelism, cache, server, writes, options, parameters, false);
+    }
+
     /** With job parameters on top of the benchmark's, and optionally on RocksDB as Managed Flink runs it. */
     static JobRun start(String name, int parallelism, String cache, LoopbackMomentoServer server,
                         WriteLog.CacheWrites writes, BenchOptions options, Map<String, String> extraParameters,

@@ -150,6 +150,8 @@ final class Report {
                         + "orders, which the difference cancels out.\n",
                 marginal, first.savepointLiveOrders, last.savepointLiveOrders, f.rejectedOrders));
 
+        md.append(UnderQuota.markdown(f.underQuota));
+
         md.append("\n## Goals\n\n| goal | target | measured | |\n|---|---|---|---|\n");
         for (String[] g : goals(f)) {
             md.append("| ").append(String.join(" | ", g)).append(" |\n");

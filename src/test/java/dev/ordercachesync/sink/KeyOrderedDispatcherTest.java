@@ -61,7 +61,7 @@ class KeyOrderedDispatcherTest {
             @Override
             public void close() {}
         };
-        SendRateLimiter limiter = new SendRateLimiter(0, System::nanoTime);
+        SendRateLimiter limiter = new SendRateLimiter(0, 100, System::nanoTime);
         KeyOrderedDispatcher dispatcher = new KeyOrderedDispatcher(throwing, timer,
                 new RetryBackoff(Duration.ofMillis(1), Duration.ofMillis(5)), 4, 16, 2, limiter, new QuotaBottleneckLog(limiter, 0, 0, 1), NO_METRICS);
 
@@ -80,7 +80,7 @@ class KeyOrderedDispatcherTest {
             MomentoConnection connection = MomentoConnection.local("pizza", "127.0.0.1", server.port(),
                     Duration.ofSeconds(2), Duration.ofMinutes(5));
             // 4 operations per second, a bucket of 2; the clock only moves when the test says so.
-            SendRateLimiter limiter = new SendRateLimiter(4, clock::get);
+            SendRateLimiter limiter = new SendRateLimiter(4, 100, clock::get);
             KeyOrderedDispatcher dispatcher = new KeyOrderedDispatcher(
                     new MomentoCacheOperations(connection.openClient(), "pizza"), timer,
                     new RetryBackoff(Duration.ofMillis(1), Duration.ofMillis(5)), 2, 100, 3, limiter,

@@ -30,7 +30,7 @@ class SendRateLimiterTest {
 
     @Test
     void spendsItsBudgetAndNoMore() {
-        SendRateLimiter limiter = new SendRateLimiter(40, clock::get);
+        SendRateLimiter limiter = new SendRateLimiter(40, 100, clock::get);
 
         long sent = sendFlatOut(limiter, 1, 10);
 
@@ -43,7 +43,7 @@ class SendRateLimiterTest {
 
     @Test
     void aWaitSaysHowLongUntilTheCallCanGo() {
-        SendRateLimiter limiter = new SendRateLimiter(10, clock::get);
+        SendRateLimiter limiter = new SendRateLimiter(10, 100, clock::get);
         while (limiter.tryAcquire(1) == 0) {
             // drain the burst
         }
@@ -55,7 +55,7 @@ class SendRateLimiterTest {
 
     @Test
     void anItemLargerThanTheBucketGoesWhenTheBucketIsFullAndIsPaidForAfterwards() {
-        SendRateLimiter limiter = new SendRateLimiter(10, clock::get);
+        SendRateLimiter limiter = new SendRateLimiter(10, 100, clock::get);
         // 50 operations (a 50 KiB list) against a bucket of 5: it goes, then the bucket owes 45.
         assertThat(limiter.tryAcquire(50)).isZero();
         assertThat(limiter.tryAcquire(1)).isPositive();
@@ -67,7 +67,7 @@ class SendRateLimiterTest {
 
     @Test
     void aRefusalCutsTheRateOncePerEventAndWaitingDemandWinsItBack() {
-        SendRateLimiter limiter = new SendRateLimiter(100, clock::get);
+        SendRateLimiter limiter = new SendRateLimiter(100, 100, clock::get);
         long sentBefore = clock.get();
         advanceMillis(5);
 
@@ -92,7 +92,7 @@ class SendRateLimiterTest {
 
     @Test
     void anIdleSinkDoesNotRaiseItsRate() {
-        SendRateLimiter limiter = new SendRateLimiter(100, clock::get);
+        SendRateLimiter limiter = new SendRateLimiter(100, 100, clock::get);
         limiter.throttled(clock.get());
         for (int i = 0; i < 10; i++) {
             advanceMillis(1_000);
@@ -102,22 +102,23 @@ class SendRateLimiterTest {
     }
 
     @Test
-    void withoutABudgetItSendsFreelyUntilTheFirstRefusalThenStartsFromWhatMomentoAccepted() {
-        SendRateLimiter limiter = new SendRateLimiter(0, clock::get);
+    void withoutABudgetItDoublesFromItsStartUntilTheFirstRefusalThenStartsFromWhatMomentoAccepted() {
+        SendRateLimiter limiter = new SendRateLimiter(0, 20, clock::get);
         assertThat(limiter.budget()).isZero();
-        for (int i = 0; i < 1_000; i++) {
-            assertThat(limiter.tryAcquire(1)).isZero();
-        }
-        assertThat(limiter.limit()).as("no limit yet").isZero();
+        assertThat(limiter.limit()).isEqualTo(20.0);
 
-        // Momento accepted 60 operations over the last second, then refused one.
+        // Waiting demand doubles it each full second: 20, 40, 80.
+        sendFlatOut(limiter, 1, 3);
+        assertThat(limiter.limit()).isEqualTo(80.0);
+
+        // Momento accepted 60 operations over the last second, then refused one: the cut starts from 60, not 80.
         for (int i = 0; i < 10; i++) {
             advanceMillis(100);
             limiter.accepted(6);
         }
         assertThat(limiter.throttled(clock.get())).isTrue();
         assertThat(limiter.limit()).isCloseTo(42.0, within(1e-9));
-        // The step is 5% of the rate found: 3 per full second of waiting demand, with no ceiling.
+        // From now on additive: 5% of the rate found, 3 per full second of waiting demand, with no ceiling.
         sendFlatOut(limiter, 1, 3);
         assertThat(limiter.limit()).isCloseTo(48.0, within(1e-9));
     }
