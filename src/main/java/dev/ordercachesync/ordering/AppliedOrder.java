@@ -1,5 +1,7 @@
 package dev.ordercachesync.ordering;
 
+import dev.ordercachesync.model.Order;
+
 import java.math.BigInteger;
 
 /**
@@ -11,11 +13,24 @@ public class AppliedOrder {
     public BigInteger lastSequence;
     /** The creator whose list holds the order, so a creator change can take it out of the old list. */
     public String creator;
+    /**
+     * The order as last applied, so its detail views can be re-written before their TTL runs out. Null in state
+     * restored from a version that did not keep it: such an order is refreshed from its next change on.
+     */
+    public Order order;
+    /** When the detail views are next re-written (the refresh timer's time); null when no timer is set. */
+    public Long refreshAt;
 
     public AppliedOrder() {}
 
     public AppliedOrder(BigInteger lastSequence, String creator) {
         this.lastSequence = lastSequence;
         this.creator = creator;
+    }
+
+    public AppliedOrder(BigInteger lastSequence, Order order, Long refreshAt) {
+        this(lastSequence, order.creator);
+        this.order = order;
+        this.refreshAt = refreshAt;
     }
 }

@@ -5,10 +5,10 @@ import dev.ordercachesync.model.Order;
 import dev.ordercachesync.model.OrderChange;
 import dev.ordercachesync.model.CacheMutation;
 import dev.ordercachesync.deadletter.DeadLetter;
-import dev.ordercachesync.source.ParseStreamRecords;
 import dev.ordercachesync.deadletter.RejectReason;
 import dev.ordercachesync.views.CacheContract;
 import dev.ordercachesync.views.ListDelta;
+import dev.ordercachesync.views.RefreshSchedule;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.StateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
@@ -33,6 +33,10 @@ import java.util.List;
  * splits produce, are dropped and counted. Applying a change emits the detail views on the main
  * output and list deltas on {@link #LIST_DELTAS}. A detail view over the contract's value bound is
  * deleted instead of written, with a dead letter on {@link DeadLetter#OUTPUT}.
+ *
+ * <p>The detail views of a live order are re-written from keyed state before their TTL runs out, as
+ * {@link CacheMutation#refresh refreshes}, on the {@link RefreshSchedule}: spread over the TTL window and capped per
+ * timer firing. A change re-schedules its order's refresh, so an order that keeps changing is never refreshed.
  */
 public class OrderSequencer extends KeyedProcessFunction<String, OrderChange, CacheMutation> {
     private static final long serialVersionUID = 1L;
@@ -46,6 +50,7 @@ public class OrderSequencer extends KeyedProcessFunction<String, OrderChange, Ca
     private final CacheContract contract;
     private final long ttlMillis;
     private final Duration tombstoneRetention;
+    private final RefreshSchedule refreshes;
 
     private transient ValueState<AppliedOrder> applied;
     private transient ValueState<BigInteger> tombstone;
@@ -53,11 +58,14 @@ public class OrderSequencer extends KeyedProcessFunction<String, OrderChange, Ca
     private transient Counter staleDropped;
     private transient Counter ordersRemoved;
     private transient Counter valuesTooLarge;
+    private transient Counter detailsRefreshed;
+    private transient Counter refreshesDeferred;
 
     public OrderSequencer(CacheContract contract, Duration cacheTtl, Duration tombstoneRetention) {
         this.contract = contract;
         this.ttlMillis = cacheTtl.toMillis();
         this.tombstoneRetention = tombstoneRetention;
+        this.refreshes = new RefreshSchedule(ttlMillis);
     }
 
     /** The last applied change of a live order. Savepoints and the state inspector read it by this descriptor. */
@@ -90,6 +98,8 @@ public class OrderSequencer extends KeyedProcessFunction<String, OrderChange, Ca
         ordersRemoved = getRuntimeContext().getMetricGroup().counter("ordersRemoved");
         valuesTooLarge = getRuntimeContext().getMetricGroup().addGroup("deadLetters")
                 .counter(RejectReason.VALUE_TOO_LARGE.name());
+        detailsRefreshed = getRuntimeContext().getMetricGroup().counter("detailsRefreshed");
+        refreshesDeferred = getRuntimeContext().getMetricGroup().counter("detailRefreshesDeferred");
     }
 
     @Override
@@ -106,6 +116,9 @@ public class OrderSequencer extends KeyedProcessFunction<String, OrderChange, Ca
         String previousCreator = current != null && current.creator != null ? current.creator
                 : change.oldImage != null ? change.oldImage.creator : null;
 
+        if (current != null && current.refreshAt != null) {
+            ctx.timerService().deleteProcessingTimeTimer(current.refreshAt);
+        }
         if (change.kind == ChangeKind.REMOVE) {
             out.collect(CacheMutation.delete(contract.detailKey(orderId)));
             out.collect(CacheMutation.delete(contract.adminDetailKey(orderId)));
@@ -119,8 +132,8 @@ public class OrderSequencer extends KeyedProcessFunction<String, OrderChange, Ca
         } else {
             Order order = change.newImage;
             StringBuilder tooLarge = new StringBuilder();
-            putOrDelete(out, contract.detailKey(orderId), contract.renderDetail(order), tooLarge);
-            putOrDelete(out, contract.adminDetailKey(orderId), contract.renderAdminDetail(order), tooLarge);
+            boolean written = putOrDelete(out, contract.detailKey(orderId), contract.renderDetail(order), tooLarge);
+            written |= putOrDelete(out, contract.adminDetailKey(orderId), contract.renderAdminDetail(order), tooLarge);
             if (tooLarge.length() > 0) {
                 valuesTooLarge.inc();
                 ctx.output(DeadLetter.OUTPUT, DeadLetter.of(RejectReason.VALUE_TOO_LARGE,
@@ -138,21 +151,60 @@ public class OrderSequencer extends KeyedProcessFunction<String, OrderChange, Ca
                 ctx.output(LIST_DELTAS, ListDelta.remove(contract.creatorListKey(previousCreator), orderId));
             }
             ctx.output(LIST_DELTAS, ListDelta.upsert(contract.creatorListKey(order.creator), CacheContract.summaryOf(order)));
-            applied.update(new AppliedOrder(sequence, order.creator));
+            Long refreshAt = null;
+            if (written) {
+                refreshAt = refreshes.nextRefresh(orderId, ctx.timerService().currentProcessingTime());
+                ctx.timerService().registerProcessingTimeTimer(refreshAt);
+            }
+            applied.update(new AppliedOrder(sequence, order, refreshAt));
             tombstone.clear();
         }
         changesApplied.inc();
     }
 
-    /** A value over the bound is deleted, never skipped: an older value left in place would be stale. */
-    private void putOrDelete(Collector<CacheMutation> out, String key, String value, StringBuilder tooLarge) {
+    /** Re-writes a live order's unchanged detail views, or defers that when this firing has sent its share. */
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<CacheMutation> out) throws Exception {
+        AppliedOrder current = applied.value();
+        if (current == null || current.order == null || current.refreshAt == null || current.refreshAt != timestamp) {
+            return;
+        }
+        long now = ctx.timerService().currentProcessingTime();
+        long admitted = refreshes.admit(now);
+        if (admitted != now) {
+            refreshesDeferred.inc();
+            current.refreshAt = admitted;
+        } else {
+            String orderId = ctx.getCurrentKey();
+            // A value over the bound was deleted when it was applied and stays deleted: nothing to keep alive.
+            String detail = contract.renderDetail(current.order);
+            if (contract.fits(detail)) {
+                out.collect(CacheMutation.refresh(contract.detailKey(orderId), detail, ttlMillis));
+            }
+            String admin = contract.renderAdminDetail(current.order);
+            if (contract.fits(admin)) {
+                out.collect(CacheMutation.refresh(contract.adminDetailKey(orderId), admin, ttlMillis));
+            }
+            detailsRefreshed.inc();
+            current.refreshAt = refreshes.nextRefresh(orderId, now);
+        }
+        ctx.timerService().registerProcessingTimeTimer(current.refreshAt);
+        applied.update(current);
+    }
+
+    /**
+     * A value over the bound is deleted, never skipped: an older value left in place would be stale. Returns
+     * whether the value was written.
+     */
+    private boolean putOrDelete(Collector<CacheMutation> out, String key, String value, StringBuilder tooLarge) {
         if (contract.fits(value)) {
             out.collect(CacheMutation.put(key, value, ttlMillis));
-        } else {
-            out.collect(CacheMutation.delete(key));
-            tooLarge.append(tooLarge.length() == 0 ? "" : ", ")
-                    .append("key '").append(key).append("' is ").append(CacheContract.utf8Length(value)).append(" bytes");
+            return true;
         }
+        out.collect(CacheMutation.delete(key));
+        tooLarge.append(tooLarge.length() == 0 ? "" : ", ")
+                .append("key '").append(key).append("' is ").append(CacheContract.utf8Length(value)).append(" bytes");
+        return false;
     }
 
     private static boolean isNotNewer(BigInteger candidate, BigInteger last) {

@@ -9,6 +9,13 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.TemporalAccessor;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -42,10 +49,16 @@ public final class CacheContract implements Serializable {
     /** Default bound on a rendered value: far under Momento's item limit. */
     public static final int DEFAULT_MAX_VALUE_BYTES = 1_048_576;
 
-    /** Newest {@code createdAt} first; ties broken by id so every render of a list is identical. */
-    public static final Comparator<OrderSummary> LIST_ORDER =
-            Comparator.comparing((OrderSummary s) -> s.createdAt, Comparator.nullsLast(Comparator.reverseOrder()))
-                    .thenComparing(s -> s.id);
+    /**
+     * Newest {@code createdAt} instant first, ties broken by id, so every render of a list is identical. The job,
+     * verify and the tests all order lists by this one comparator. A {@code createdAt} that does not parse (only
+     * state written before the parser checked it can hold one) sorts after every instant, by its text.
+     */
+    public static final Comparator<OrderSummary> LIST_ORDER = (a, b) -> Ranked.ORDER.compare(
+            new Ranked(a, createdAtInstant(a.createdAt)), new Ranked(b, createdAtInstant(b.createdAt)));
+
+    /** Bound of {@link #listRank}'s millisecond range, far beyond any real timestamp (about 146 million years). */
+    private static final long RANK_MILLIS_BOUND = 1L << 62;
 
     private static final JsonFactory JSON = new JsonFactory();
 
@@ -190,6 +203,39 @@ public final class CacheContract implements Serializable {
         return !COMPLETED.equals(status);
     }
 
+    // ---- list order ----
+
+    /**
+     * The instant of a {@code createdAt}, as the parser accepts it ({@link DateTimeFormatter#ISO_DATE_TIME}: any
+     * precision, an offset or a zone id); a value without offset or zone is read as UTC. Null when it does not parse.
+     */
+    public static Instant createdAtInstant(String createdAt) {
+        if (createdAt == null) {
+            return null;
+        }
+        try {
+            TemporalAccessor t = DateTimeFormatter.ISO_DATE_TIME.parseBest(createdAt, ZonedDateTime::from, LocalDateTime::from);
+            return t instanceof ZonedDateTime ? ((ZonedDateTime) t).toInstant() : ((LocalDateTime) t).toInstant(ZoneOffset.UTC);
+        } catch (DateTimeException e) {
+            return null;
+        }
+    }
+
+    /**
+     * A non-negative number that orders summaries like {@link #LIST_ORDER} but coarser: a smaller rank is a newer
+     * {@code createdAt}, equal ranks (the same millisecond, or no instant) need {@link #LIST_ORDER} to break them.
+     * Non-negative longs serialize big-endian in Flink, so state sorted by serialized bytes is sorted by rank.
+     */
+    public static long listRank(String createdAt) {
+        Instant instant = createdAtInstant(createdAt);
+        if (instant == null) {
+            return Long.MAX_VALUE;
+        }
+        long seconds = Math.max(-RANK_MILLIS_BOUND / 1000, Math.min(RANK_MILLIS_BOUND / 1000, instant.getEpochSecond()));
+        long millis = Math.max(-RANK_MILLIS_BOUND, Math.min(RANK_MILLIS_BOUND - 1, seconds * 1000 + instant.getNano() / 1_000_000));
+        return (RANK_MILLIS_BOUND - 1) - millis;
+    }
+
     // ---- values ----
 
     public static OrderSummary summaryOf(Order order) {
@@ -208,9 +254,12 @@ public final class CacheContract implements Serializable {
 
     /** A list view: summaries, newest first, at most {@code maxEntries}. */
     public String renderList(Collection<OrderSummary> summaries, int maxEntries) {
-        List<OrderSummary> sorted = new ArrayList<>(summaries);
-        sorted.sort(LIST_ORDER);
-        List<OrderSummary> shown = sorted.size() > maxEntries ? sorted.subList(0, maxEntries) : sorted;
+        List<OrderSummary> sorted = newestFirst(summaries);
+        return renderSorted(sorted.size() > maxEntries ? sorted.subList(0, maxEntries) : sorted);
+    }
+
+    /** A list view of summaries already in {@link #LIST_ORDER}, all shown. */
+    public String renderSorted(List<OrderSummary> shown) {
         return render(g -> {
             g.writeStartArray();
             for (OrderSummary s : shown) {
@@ -218,6 +267,43 @@ public final class CacheContract implements Serializable {
             }
             g.writeEndArray();
         });
+    }
+
+    /** The summaries in {@link #LIST_ORDER}, each {@code createdAt} parsed once rather than per comparison. */
+    public static List<OrderSummary> newestFirst(Collection<OrderSummary> summaries) {
+        List<Ranked> ranked = new ArrayList<>(summaries.size());
+        for (OrderSummary s : summaries) {
+            ranked.add(new Ranked(s, createdAtInstant(s.createdAt)));
+        }
+        ranked.sort(Ranked.ORDER);
+        List<OrderSummary> sorted = new ArrayList<>(ranked.size());
+        for (Ranked r : ranked) {
+            sorted.add(r.summary);
+        }
+        return sorted;
+    }
+
+    /** A summary with its parsed instant; the same order as {@link #LIST_ORDER}. */
+    private static final class Ranked {
+        static final Comparator<Ranked> ORDER = (a, b) -> {
+            int byInstant;
+            if (a.instant != null && b.instant != null) {
+                byInstant = b.instant.compareTo(a.instant);
+            } else if (a.instant != null || b.instant != null) {
+                byInstant = a.instant != null ? -1 : 1;
+            } else {
+                byInstant = Comparator.nullsLast(Comparator.<String>naturalOrder()).compare(a.summary.createdAt, b.summary.createdAt);
+            }
+            return byInstant != 0 ? byInstant : a.summary.id.compareTo(b.summary.id);
+        };
+
+        final OrderSummary summary;
+        final Instant instant;
+
+        Ranked(OrderSummary summary, Instant instant) {
+            this.summary = summary;
+            this.instant = instant;
+        }
     }
 
     /**

@@ -2,7 +2,6 @@ package dev.ordercachesync.views;
 
 import dev.ordercachesync.model.CacheMutation;
 import dev.ordercachesync.deadletter.DeadLetter;
-import dev.ordercachesync.source.ParseStreamRecords;
 import dev.ordercachesync.deadletter.RejectReason;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;

@@ -91,4 +91,45 @@ class CacheContractTest {
         assertThat(contract.reservedCreatorReason("10.0.0.1")).isNull();
         assertThatThrownBy(() -> new CacheContract("A", "All")).hasMessageContaining("must not start with");
     }
+
+    @Test
+    void listsOrderCreatedAtByInstantWhateverItsPrecisionOrOffset() {
+        // Newest first by instant: 11:00+02:00 is 09:00Z, older than 10:00:00.5Z, which is newer than 10:00Z.
+        List<OrderSummary> summaries = Arrays.asList(
+                new OrderSummary("plus-two", "2026-11-23T11:00:00+02:00", "SUBMITTED", 1, null),
+                new OrderSummary("half-second", "2026-11-23T10:00:00.5Z", "SUBMITTED", 1, null),
+                new OrderSummary("whole", "2026-11-23T10:00:00Z", "SUBMITTED", 1, null),
+                new OrderSummary("micros", "2026-11-23T10:00:00.000001Z", "SUBMITTED", 1, null),
+                new OrderSummary("no-offset", "2026-11-23T09:30:00", "SUBMITTED", 1, null),
+                new OrderSummary("tie-b", "2026-11-23T08:00:00.000Z", "SUBMITTED", 1, null),
+                new OrderSummary("tie-a", "2026-11-23T09:00:00+01:00", "SUBMITTED", 1, null));
+        List<String> ids = new java.util.ArrayList<>();
+        for (OrderSummary s : CacheContract.newestFirst(summaries)) {
+            ids.add(s.id);
+        }
+        assertThat(ids).containsExactly("half-second", "micros", "whole", "no-offset", "plus-two", "tie-a", "tie-b");
+
+        List<OrderSummary> byComparator = new java.util.ArrayList<>(summaries);
+        byComparator.sort(CacheContract.LIST_ORDER);
+        assertThat(byComparator).isEqualTo(CacheContract.newestFirst(summaries));
+    }
+
+    @Test
+    void listRankIsCoarserThanListOrderButNeverDisagrees() {
+        String[] createdAts = {"2026-11-23T10:00:00.999Z", "2026-11-23T10:00:00.9991Z", "2026-11-23T10:00:01Z",
+                "1969-12-31T23:59:59.5Z", "+999999999-12-31T23:59:59Z", "-999999999-01-01T00:00:00Z", "not a time"};
+        for (String a : createdAts) {
+            for (String b : createdAts) {
+                int order = CacheContract.LIST_ORDER.compare(new OrderSummary("x", a, "S", 1, null), new OrderSummary("x", b, "S", 1, null));
+                long ra = CacheContract.listRank(a);
+                long rb = CacheContract.listRank(b);
+                assertThat(ra).isNotNegative();
+                if (ra < rb) {
+                    assertThat(order).as(a + " ranked before " + b).isNegative();
+                }
+            }
+        }
+        assertThat(CacheContract.listRank("2026-11-23T10:00:00.999Z")).isEqualTo(CacheContract.listRank("2026-11-23T10:00:00.9991Z"));
+        assertThat(CacheContract.listRank("not a time")).isEqualTo(Long.MAX_VALUE);
+    }
 }
