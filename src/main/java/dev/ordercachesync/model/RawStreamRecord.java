@@ -7,8 +7,15 @@ public class RawStreamRecord {
     public String shardId;
     /** The sequence number the source reports; the record's own dynamodb.SequenceNumber is preferred. */
     public String sequenceNumber;
+    /** The stream ARN the source read it from; null when not known (records fed by tests). */
+    public String streamArn;
 
     public RawStreamRecord() {}
+
+    public RawStreamRecord(String json, String shardId, String sequenceNumber, String streamArn) {
+        this(json, shardId, sequenceNumber);
+        this.streamArn = streamArn;
+    }
 
     public RawStreamRecord(String json, String shardId, String sequenceNumber) {
         this.json = json;

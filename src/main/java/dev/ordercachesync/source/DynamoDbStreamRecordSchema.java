@@ -16,7 +16,7 @@ public class DynamoDbStreamRecordSchema implements KinesisDeserializationSchema<
     @Override
     public RawStreamRecord deserialize(byte[] recordValue, String partitionKey, String seqNum,
                                        long approxArrivalTimestamp, String stream, String shardId) {
-        return new RawStreamRecord(new String(recordValue, StandardCharsets.UTF_8), shardId, seqNum);
+        return new RawStreamRecord(new String(recordValue, StandardCharsets.UTF_8), shardId, seqNum, stream);
     }
 
     @Override

@@ -10,7 +10,6 @@ import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 
-import java.util.EnumMap;
 import java.util.Map;
 
 /**
@@ -35,11 +34,7 @@ public class ParseStreamRecords extends ProcessFunction<RawStreamRecord, OrderCh
         MetricGroup metrics = getRuntimeContext().getMetricGroup();
         recordsRead = metrics.counter("streamRecordsRead");
         nonOrdersSkipped = metrics.counter("nonOrderItemsSkipped");
-        rejected = new EnumMap<>(RejectReason.class);
-        MetricGroup deadLetters = metrics.addGroup("deadLetters");
-        for (RejectReason reason : RejectReason.values()) {
-            rejected.put(reason, deadLetters.counter(reason.name()));
-        }
+        rejected = RejectCounters.register(metrics);
     }
 
     @Override

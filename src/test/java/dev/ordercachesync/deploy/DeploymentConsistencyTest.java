@@ -168,9 +168,11 @@ class DeploymentConsistencyTest {
         assertThat(actions).containsExactlyInAnyOrder("s3:GetObject", "s3:GetObjectVersion", "dynamodb:DescribeStream",
                 "dynamodb:GetShardIterator", "dynamodb:GetRecords", "secretsmanager:GetSecretValue", "logs:PutLogEvents",
                 "logs:DescribeLogGroups", "logs:DescribeLogStreams", "cloudwatch:PutMetricData", "kms:Decrypt",
-                "dynamodb:BatchWriteItem");
+                "dynamodb:BatchWriteItem", "dynamodb:DescribeTable", "dynamodb:Scan");
         JsonNode stream = statements.stream().filter(s -> s.path("Sid").asText().equals("ReadOrderStream")).findFirst().orElseThrow();
-        assertThat(stream.at("/Resource/Ref").asText()).isEqualTo("StreamArn");
+        assertThat(stream.at("/Resource/Fn::Sub").asText()).endsWith(":table/${TableName}/stream/*");
+        JsonNode table = statements.stream().filter(s -> s.path("Sid").asText().equals("FindAndScanOrderTable")).findFirst().orElseThrow();
+        assertThat(table.at("/Resource/Fn::Sub").asText()).endsWith(":table/${TableName}");
         JsonNode secret = statements.stream().filter(s -> s.path("Sid").asText().equals("ReadMomentoApiKey")).findFirst().orElseThrow();
         assertThat(secret.at("/Resource/Ref").asText()).isEqualTo("MomentoApiKeySecretArn");
         JsonNode deadLetters = statements.stream().filter(s -> s.path("Sid").asText().equals("WriteDeadLetterTable")).findFirst().orElseThrow();

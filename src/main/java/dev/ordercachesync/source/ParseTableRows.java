@@ -1,0 +1,65 @@
+package dev.ordercachesync.source;
+
+import dev.ordercachesync.deadletter.DeadLetter;
+import dev.ordercachesync.deadletter.RejectReason;
+import dev.ordercachesync.model.OrderChange;
+import dev.ordercachesync.model.TableRow;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+
+import java.util.Map;
+
+/**
+ * Parses the rows of a table scan with the stream's rules: items that are not orders are skipped and counted, bad
+ * ones go to {@link DeadLetter#OUTPUT} with the stream's reason codes (and no shard or sequence number). A reader's
+ * end-of-run marker is fanned out to every key group of the sequencer.
+ */
+public class ParseTableRows extends ProcessFunction<TableRow, OrderChange> {
+    private static final long serialVersionUID = 1L;
+
+    private final StreamRecordParser parser;
+
+    private transient String[] markerKeys;
+    private transient Counter rowsRead;
+    private transient Counter nonOrdersSkipped;
+    private transient Map<RejectReason, Counter> rejected;
+
+    public ParseTableRows(StreamRecordParser parser) {
+        this.parser = parser;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        markerKeys = ScanMarkerKeys.forKeyGroups(getRuntimeContext().getTaskInfo().getMaxNumberOfParallelSubtasks());
+        MetricGroup metrics = getRuntimeContext().getMetricGroup();
+        rowsRead = metrics.counter("tableRowsRead");
+        nonOrdersSkipped = metrics.counter("nonOrderItemsSkipped");
+        rejected = RejectCounters.register(metrics);
+    }
+
+    @Override
+    public void processElement(TableRow row, Context ctx, Collector<OrderChange> out) {
+        if (row.isEndOfRun()) {
+            for (String key : markerKeys) {
+                out.collect(OrderChange.scanComplete(key, row.run, row.runStartedAt, row.reader, row.readers));
+            }
+            return;
+        }
+        rowsRead.inc();
+        try {
+            OrderChange change = parser.parseScanned(row);
+            if (change == null) {
+                nonOrdersSkipped.inc();
+            } else {
+                out.collect(change);
+            }
+        } catch (InvalidStreamRecordException e) {
+            rejected.get(e.reason()).inc();
+            ctx.output(DeadLetter.OUTPUT, DeadLetter.of(e.reason(), e.getMessage(), e.orderId(), null, null,
+                    ctx.timerService().currentProcessingTime(), row.json));
+        }
+    }
+}
