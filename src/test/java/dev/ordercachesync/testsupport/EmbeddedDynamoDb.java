@@ -117,6 +117,14 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
      * @return the table's LatestStreamArn
      */
     public String createOrderTable(String name) {
+        return createOrderTable(name, true);
+    }
+
+    /**
+     * As {@link #createOrderTable(String)}, with or without its stream; without, it returns null and
+     * {@link #enableStream(String)} switches the stream on later (items written before are in no stream).
+     */
+    public String createOrderTable(String name, boolean withStream) {
         client.createTable(CreateTableRequest.builder()
                 .tableName(name)
                 .attributeDefinitions(
@@ -131,16 +139,36 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
                         .projection(Projection.builder().projectionType(ProjectionType.ALL).build())
                         .build())
                 .billingMode(BillingMode.PAY_PER_REQUEST)
-                .streamSpecification(StreamSpecification.builder()
-                        .streamEnabled(true)
-                        .streamViewType(StreamViewType.NEW_AND_OLD_IMAGES)
-                        .build())
+                .streamSpecification(withStream ? newAndOldImages() : StreamSpecification.builder().streamEnabled(false).build())
                 .build());
         TableDescription table = awaitActive(name);
+        if (!withStream) {
+            return null;
+        }
         if (table.latestStreamArn() == null) {
             throw new IllegalStateException("Table " + name + " is ACTIVE but has no stream ARN");
         }
         return table.latestStreamArn();
+    }
+
+    /** Enables the table's stream (view NEW_AND_OLD_IMAGES) and returns its new LatestStreamArn. */
+    public String enableStream(String name) {
+        client.updateTable(r -> r.tableName(name).streamSpecification(newAndOldImages()));
+        String arn = awaitActive(name).latestStreamArn();
+        if (arn == null) {
+            throw new IllegalStateException("Table " + name + " has no stream ARN after enabling its stream");
+        }
+        return arn;
+    }
+
+    /** Deletes the table and waits until it is gone. */
+    public void deleteTable(String name) {
+        client.deleteTable(r -> r.tableName(name));
+        client.waiter().waitUntilTableNotExists(r -> r.tableName(name));
+    }
+
+    private static StreamSpecification newAndOldImages() {
+        return StreamSpecification.builder().streamEnabled(true).streamViewType(StreamViewType.NEW_AND_OLD_IMAGES).build();
     }
 
     /** Every item of {@code table}, following LastEvaluatedKey, with consistent reads. */
