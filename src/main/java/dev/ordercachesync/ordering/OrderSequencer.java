@@ -185,7 +185,7 @@ public class OrderSequencer extends KeyedProcessFunction<String, OrderChange, Ca
             removalMark.update(new RemovalMark(change.streamArn, now));
             ordersRemoved.inc();
         } else {
-            Long refreshAt = emitViews(orderId, change.newImage, previousCreator, change, ctx, out);
+            Long refreshAt = emitViews(orderId, change.newImage, previousCreator, change, false, ctx, out);
             AppliedOrder next = new AppliedOrder(sequence, change.newImage, refreshAt);
             next.streamArn = change.streamArn;
             next.appliedAt = now;
@@ -220,7 +220,7 @@ public class OrderSequencer extends KeyedProcessFunction<String, OrderChange, Ca
             ctx.timerService().deleteProcessingTimeTimer(current.refreshAt);
         }
         String previousCreator = current == null ? null : current.creator;
-        Long refreshAt = emitViews(row.orderId, row.newImage, previousCreator, row, ctx, out);
+        Long refreshAt = emitViews(row.orderId, row.newImage, previousCreator, row, true, ctx, out);
         // Within one stream, the last applied sequence number still marks which replayed records are older.
         BigInteger floor = null;
         if (current != null && current.streamArn != null && current.streamArn.equals(row.streamArn)) {
@@ -289,10 +289,11 @@ public class OrderSequencer extends KeyedProcessFunction<String, OrderChange, Ca
 
     /**
      * Writes an order's detail views and the list deltas of its new image, and schedules its detail refresh.
-     * Returns the refresh time, null when no detail view was written.
+     * Returns the refresh time, null when no detail view was written. With {@code rerender}, the order's lists are
+     * rendered even if its summary in them is unchanged.
      */
-    private Long emitViews(String orderId, Order order, String previousCreator, OrderChange change, Context ctx,
-                           Collector<CacheMutation> out) {
+    private Long emitViews(String orderId, Order order, String previousCreator, OrderChange change, boolean rerender,
+                           Context ctx, Collector<CacheMutation> out) {
         StringBuilder tooLarge = new StringBuilder();
         boolean written = putOrDelete(out, contract.detailKey(orderId), contract.renderDetail(order), tooLarge);
         written |= putOrDelete(out, contract.adminDetailKey(orderId), contract.renderAdminDetail(order), tooLarge);
@@ -304,7 +305,8 @@ public class OrderSequencer extends KeyedProcessFunction<String, OrderChange, Ca
                     orderId, change.shardId, change.sequenceNumber, ctx.timerService().currentProcessingTime(), null));
         }
         if (CacheContract.listedInAllOrders(order.status)) {
-            ctx.output(LIST_DELTAS, ListDelta.upsert(contract.allOrdersKey(), CacheContract.summaryOf(order)));
+            ListDelta allOrders = ListDelta.upsert(contract.allOrdersKey(), CacheContract.summaryOf(order));
+            ctx.output(LIST_DELTAS, rerender ? allOrders.rerendering() : allOrders);
         } else {
             ctx.output(LIST_DELTAS, ListDelta.remove(contract.allOrdersKey(), orderId));
         }
@@ -312,7 +314,8 @@ public class OrderSequencer extends KeyedProcessFunction<String, OrderChange, Ca
                 && contract.hasListView(previousCreator)) {
             ctx.output(LIST_DELTAS, ListDelta.remove(contract.creatorListKey(previousCreator), orderId));
         }
-        ctx.output(LIST_DELTAS, ListDelta.upsert(contract.creatorListKey(order.creator), CacheContract.summaryOf(order)));
+        ListDelta creatorList = ListDelta.upsert(contract.creatorListKey(order.creator), CacheContract.summaryOf(order));
+        ctx.output(LIST_DELTAS, rerender ? creatorList.rerendering() : creatorList);
         Long refreshAt = null;
         if (written) {
             refreshAt = refreshes.nextRefresh(orderId, ctx.timerService().currentProcessingTime());

@@ -101,7 +101,7 @@ public class ListViewMaterializer extends KeyedProcessFunction<String, ListDelta
         }
         // all-orders must exist even when empty, so its first delta renders it even without effect.
         boolean neverRendered = refreshAt.value() == null && isAllOrders(ctx.getCurrentKey());
-        if (!changed && !neverRendered) {
+        if (!changed && !neverRendered && !delta.rerender) {
             deltasWithoutEffect.inc();
             return;
         }

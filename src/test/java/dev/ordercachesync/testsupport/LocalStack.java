@@ -45,9 +45,11 @@ public final class LocalStack implements AutoCloseable {
     /** Parameters that point the job at this stack, tuned for quick local feedback. */
     public Map<String, String> jobParameters() {
         Map<String, String> p = new HashMap<>();
-        p.put(JobParameters.TABLE_NAME_PARAM, TABLE);
+        // The table is named by the stream ARN when there is one, so a test may point the job at another table's.
         if (streamArn != null) {
             p.put(JobParameters.STREAM_ARN, streamArn);
+        } else {
+            p.put(JobParameters.TABLE_NAME_PARAM, TABLE);
         }
         p.put(JobParameters.AWS_REGION, "us-east-1");
         p.put(JobParameters.AWS_ENDPOINT, dynamoDb.endpoint().toString());
