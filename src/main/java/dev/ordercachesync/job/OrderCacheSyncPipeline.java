@@ -64,7 +64,11 @@ public final class OrderCacheSyncPipeline {
      * united with the table scan that bootstraps and reconciles the job.
      */
     public static void build(StreamExecutionEnvironment env, JobParameters p, Sink<CacheMutation> sink) {
-        String streamArn = DynamoDbStreamSourceFactory.currentStreamArn(p);
+        build(env, p, sink, DynamoDbStreamSourceFactory.currentStreamArn(p));
+    }
+
+    /** As above, reading {@code streamArn} without asking the table for its current stream (graph-only tests). */
+    public static void build(StreamExecutionEnvironment env, JobParameters p, Sink<CacheMutation> sink, String streamArn) {
         DataStream<RawStreamRecord> records = env
                 .addSource(DynamoDbStreamSourceFactory.create(p, streamArn), "DynamoDB stream",
                         TypeInformation.of(RawStreamRecord.class))

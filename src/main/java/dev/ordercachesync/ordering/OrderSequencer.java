@@ -71,6 +71,7 @@ public class OrderSequencer extends KeyedProcessFunction<String, OrderChange, Ca
     private transient Counter scanRowsApplied;
     private transient Counter scanRowsSuperseded;
     private transient Counter ordersReconciledAway;
+    private transient Counter keyGroupsReconciled;
     private transient Counter changesApplied;
     private transient Counter staleDropped;
     private transient Counter ordersRemoved;
@@ -137,6 +138,7 @@ public class OrderSequencer extends KeyedProcessFunction<String, OrderChange, Ca
         scanRowsApplied = getRuntimeContext().getMetricGroup().counter("scanRowsApplied");
         scanRowsSuperseded = getRuntimeContext().getMetricGroup().counter("scanRowsSupersededByStream");
         ordersReconciledAway = getRuntimeContext().getMetricGroup().counter("ordersReconciledAway");
+        keyGroupsReconciled = getRuntimeContext().getMetricGroup().counter("scanKeyGroupsReconciled");
         changesApplied = getRuntimeContext().getMetricGroup().counter("changesApplied");
         staleDropped = getRuntimeContext().getMetricGroup().counter("staleChangesDropped");
         ordersRemoved = getRuntimeContext().getMetricGroup().counter("ordersRemoved");
@@ -259,6 +261,7 @@ public class OrderSequencer extends KeyedProcessFunction<String, OrderChange, Ca
         }
         scanReconciled.update(marker.scanRun);
         scanMarkers.clear();
+        keyGroupsReconciled.inc();
         return true;
     }
 

@@ -24,6 +24,12 @@ final class ScanEnumeratorState {
     final Set<Integer> finished = new TreeSet<>();
     final Map<Integer, Long> itemsPerSegment = new TreeMap<>();
     boolean complete;
+    /**
+     * Readers that told the enumerator they emitted the run's end marker. Taken in the enumerator's checkpoint,
+     * before the readers' barriers: a reader in this set emitted its marker before the checkpoint, so a restore
+     * never sends it again; one not in it is asked again, and the sequencer ignores a marker it already counted.
+     */
+    final Set<Integer> markersEmitted = new TreeSet<>();
     long lastCheckpointAt;
     long approximateItemCount;
     long gapsDetected;
@@ -47,6 +53,7 @@ final class ScanEnumeratorState {
         c.finished.addAll(finished);
         c.itemsPerSegment.putAll(itemsPerSegment);
         c.complete = complete;
+        c.markersEmitted.addAll(markersEmitted);
         c.lastCheckpointAt = lastCheckpointAt;
         c.approximateItemCount = approximateItemCount;
         c.gapsDetected = gapsDetected;

@@ -38,6 +38,10 @@ final class ScanEnumeratorStateSerializer implements SimpleVersionedSerializer<S
             out.writeLong(e.getValue());
         }
         out.writeBoolean(s.complete);
+        out.writeInt(s.markersEmitted.size());
+        for (int reader : s.markersEmitted) {
+            out.writeInt(reader);
+        }
         out.writeLong(s.lastCheckpointAt);
         out.writeLong(s.approximateItemCount);
         out.writeLong(s.gapsDetected);
@@ -66,6 +70,9 @@ final class ScanEnumeratorStateSerializer implements SimpleVersionedSerializer<S
             s.itemsPerSegment.put(in.readInt(), in.readLong());
         }
         s.complete = in.readBoolean();
+        for (int i = in.readInt(); i > 0; i--) {
+            s.markersEmitted.add(in.readInt());
+        }
         s.lastCheckpointAt = in.readLong();
         s.approximateItemCount = in.readLong();
         s.gapsDetected = in.readLong();

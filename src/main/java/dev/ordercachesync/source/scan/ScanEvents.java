@@ -22,9 +22,19 @@ final class ScanEvents {
         }
     }
 
+    /** Reader → enumerator: the reader emitted its end-of-run marker for the run. */
+    static final class MarkerEmitted implements SourceEvent {
+        private static final long serialVersionUID = 1L;
+        final int run;
+
+        MarkerEmitted(int run) {
+            this.run = run;
+        }
+    }
+
     /**
-     * Enumerator → reader: the current run, and whether all its segments are done (then the reader emits its
-     * end-of-run marker). A reader drops the splits of older runs.
+     * Enumerator → reader: the current run, and whether all its segments are done and this reader has not yet
+     * emitted its end-of-run marker (then it does). A reader drops the splits of older runs.
      */
     static final class RunState implements SourceEvent {
         private static final long serialVersionUID = 1L;

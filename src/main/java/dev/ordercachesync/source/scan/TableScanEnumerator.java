@@ -111,6 +111,7 @@ final class TableScanEnumerator implements SplitEnumerator<ScanSplit, ScanEnumer
         state.finished.clear();
         state.itemsPerSegment.clear();
         state.complete = false;
+        state.markersEmitted.clear();
         for (int s = 0; s < state.totalSegments; s++) {
             state.unassigned.add(s);
         }
@@ -118,13 +119,14 @@ final class TableScanEnumerator implements SplitEnumerator<ScanSplit, ScanEnumer
                         + "at most {} read units/s", state.run, reason, p.tableName, state.approximateItemCount,
                 state.totalSegments, p.bootstrapPageSize, p.bootstrapReadCapacity);
         for (int reader : context.registeredReaders().keySet()) {
-            context.sendEventToSourceReader(reader, runState());
+            context.sendEventToSourceReader(reader, runState(reader));
             assignTo(reader);
         }
     }
 
-    private ScanEvents.RunState runState() {
-        return new ScanEvents.RunState(state.run, state.runStartedAt, state.streamArn, state.complete);
+    private ScanEvents.RunState runState(int reader) {
+        return new ScanEvents.RunState(state.run, state.runStartedAt, state.streamArn,
+                state.complete && !state.markersEmitted.contains(reader));
     }
 
     private void assignTo(int reader) {
@@ -147,12 +149,18 @@ final class TableScanEnumerator implements SplitEnumerator<ScanSplit, ScanEnumer
         if (state.run == 0) {
             return;
         }
-        context.sendEventToSourceReader(subtaskId, runState());
+        context.sendEventToSourceReader(subtaskId, runState(subtaskId));
         assignTo(subtaskId);
     }
 
     @Override
     public void handleSourceEvent(int subtaskId, SourceEvent event) {
+        if (event instanceof ScanEvents.MarkerEmitted) {
+            if (((ScanEvents.MarkerEmitted) event).run == state.run) {
+                state.markersEmitted.add(subtaskId);
+            }
+            return;
+        }
         if (!(event instanceof ScanEvents.SegmentProgress)) {
             return;
         }
@@ -166,7 +174,7 @@ final class TableScanEnumerator implements SplitEnumerator<ScanSplit, ScanEnumer
             state.complete = true;
             logProgress(true);
             for (int reader : context.registeredReaders().keySet()) {
-                context.sendEventToSourceReader(reader, runState());
+                context.sendEventToSourceReader(reader, runState(reader));
             }
         }
     }

@@ -95,6 +95,7 @@ final class TableScanReader implements SourceReader<TableRow, ScanSplit> {
     public InputStatus pollNext(ReaderOutput<TableRow> output) {
         if (pendingMarker != null) {
             output.collect(pendingMarker);
+            context.sendSourceEventToCoordinator(new ScanEvents.MarkerEmitted(pendingMarker.run));
             LOG.info("Table scan reader {} emitted the end of run {}", context.getIndexOfSubtask(), pendingMarker.run);
             pendingMarker = null;
         }
