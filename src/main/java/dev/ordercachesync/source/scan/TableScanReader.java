@@ -216,6 +216,9 @@ final class TableScanReader implements SourceReader<TableRow, ScanSplit> {
                 continue;
             }
             splits.put(split.segment, split);
+            if (split.lastKey != null && !split.finished) {
+                LOG.info("Table scan reader {} resumes {} after its last evaluated key", context.getIndexOfSubtask(), split);
+            }
             if (split.finished) {
                 // Restored: the enumerator may not have heard before the failure.
                 context.sendSourceEventToCoordinator(new ScanEvents.SegmentProgress(split));
