@@ -231,8 +231,15 @@ boot write --part 3 --parts 6
 boot check --momento "$MOMENTO" --inspect "$INSPECT" --cache bootstrap --timeout 180 || fail "cache wrong after the bootstrap"
 grep -q "Table scan reader .* resumes segment" "$OCS_RUN_DIR"/log/*taskmanager*.log \
   || fail "no scan reader resumed a segment after the failure; see $OCS_RUN_DIR/log"
-restarts="$(curl -fsS "$(ocs_rest_url)/jobs/$BOOT_JOB/metrics?get=numRestarts" | grep -oE '"value":"[0-9]+"' | grep -oE '[0-9]+' || echo 0)"
-[ "${restarts:-0}" -ge 1 ] || fail "the injected failure did not restart job $BOOT_JOB"
+# The REST metric cache fills on the first request: ask until it answers.
+restarts=0
+deadline=$((SECONDS + 30))
+while [ "$restarts" -lt 1 ] && [ $SECONDS -lt $deadline ]; do
+  restarts="$(curl -fsS "$(ocs_rest_url)/jobs/$BOOT_JOB/metrics?get=numRestarts" | grep -oE '"value":"[0-9]+"' | grep -oE '[0-9]+' || true)"
+  restarts="${restarts:-0}"
+  [ "$restarts" -ge 1 ] || sleep 1
+done
+[ "$restarts" -ge 1 ] || fail "the injected failure did not restart job $BOOT_JOB"
 ocs_log "Bootstrap converged after $restarts restart(s); the scan resumed from its checkpointed positions"
 
 # --- a savepoint restored onto the table re-created (new stream), changed while away, empty cache --
