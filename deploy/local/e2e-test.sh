@@ -3,149 +3,25 @@
 # as their own processes, starts the cluster (deploy/local/start-cluster.sh), submits the shaded jar
 # with the Flink CLI, writes orders, stops the job with a savepoint, writes orders while it is down,
 # resubmits from the savepoint at another parallelism, writes more, and checks every cache key
-# against the contract. Then the table bootstrap: a table with orders written before its stream was enabled,
-# scanned with traffic running and a task failure injected mid-scan; then a savepoint restored onto that table
-# re-created (a new stream), with orders created, changed and deleted while the job was away, into an empty cache. Stops everything it started, also on failure. Run after `mvn -B verify`
+# against the contract. Then it stops again and resubmits configured only the way Managed Flink configures
+# the job: the property group of deploy/msf/template.yaml, in the file format the service hands the job. Then the
+# table bootstrap: a table with orders written before its stream was enabled, scanned with traffic running and a
+# task failure injected mid-scan; then a savepoint restored onto that table re-created (a new stream), with orders
+# created, changed and deleted while the job was away, into an empty cache. Stops everything it started, also on failure. Run after `mvn -B verify`
 # (or it builds what it needs). Everything it writes stays in target/e2e-cluster/.
 set -euo pipefail
-. "$(dirname "$0")/flink-env.sh"
-cd "$OCS_ROOT"
-
-STARTED=$SECONDS
-E2E_DIR="$OCS_ROOT/target/e2e-cluster"
+E2E_DIR="$(cd "$(dirname "$0")/../.." && pwd)/target/e2e-cluster"
+E2E_NAME=E2E
 FIRST_PARALLELISM=2
 SECOND_PARALLELISM=3
 
-ocs_require_java
-ocs_require_curl
-# moto at the pinned version (installed under target/ when missing); fails at once, saying what to install.
-bash deploy/local/moto.sh python
-rm -rf "$E2E_DIR"
-mkdir -p "$E2E_DIR"
-
-# Its own cluster run dir and ports, so it never meets a cluster someone started by hand.
-export OCS_RUN_DIR="$E2E_DIR/cluster"
-FLINK_REST_PORT="$(ocs_free_port)"
-FLINK_RPC_PORT="$(ocs_free_port)"
-while [ "$FLINK_RPC_PORT" = "$FLINK_REST_PORT" ]; do FLINK_RPC_PORT="$(ocs_free_port)"; done
-export FLINK_REST_PORT FLINK_RPC_PORT
-
-HELPER_PIDS=()
-JOB_IDS=()
-cleanup() {
-  local rc=$?
-  trap - EXIT INT TERM
-  set +e
-  for job in "${JOB_IDS[@]}"; do
-    curl -fsS -X PATCH "$(ocs_rest_url)/jobs/$job?mode=cancel" >/dev/null 2>&1
-  done
-  deploy/local/stop-cluster.sh
-  for pid in "${HELPER_PIDS[@]}"; do
-    kill "$pid" 2>/dev/null
-  done
-  for pid in "${HELPER_PIDS[@]}"; do
-    wait "$pid" 2>/dev/null
-  done
-  if [ $rc -eq 0 ]; then
-    ocs_log "E2E PASSED in $((SECONDS - STARTED))s"
-  else
-    ocs_log "E2E FAILED (exit $rc) after $((SECONDS - STARTED))s; logs in $E2E_DIR and $OCS_RUN_DIR/log"
-  fi
-  exit $rc
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-fail() {
-  echo "E2E FAILURE: $*" >&2
-  exit 1
-}
-
-# --- build --------------------------------------------------------------------------------------
-JAR="$(ls target/order-cache-sync-*.jar 2>/dev/null | grep -v original | sed -n 1p || true)"
-if [ -z "$JAR" ] || [ ! -d target/test-classes ]; then
-  ocs_log "Building the shaded jar and test classes ..."
-  mvn -B -q package -DskipTests
-  JAR="$(ls target/order-cache-sync-*.jar | grep -v original | sed -n 1p)"
-fi
-mvn -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$E2E_DIR/test.classpath" >"$E2E_DIR/maven.log" 2>&1 \
-  || { cat "$E2E_DIR/maven.log" >&2; fail "could not resolve the test classpath"; }
-TEST_CP="target/test-classes:target/classes:$(cat "$E2E_DIR/test.classpath")"
-HELPER_JAVA=("$JAVA" -Xmx512m -Dlog4j.configurationFile=log4j2-test.properties
-  -Djava.util.logging.config.file=src/test/resources/jul-logging.properties
-  -cp "$TEST_CP")
-
-# --- moto with the table, and the loopback Momento server, each its own process ------------------------
-start_helper() {
-  local name="$1"; shift
-  "${HELPER_JAVA[@]}" "$@" --ready-file "$E2E_DIR/$name.ready" >"$E2E_DIR/$name.log" 2>&1 &
-  HELPER_PIDS+=($!)
-  local pid=$! deadline=$((SECONDS + 60))
-  until [ -f "$E2E_DIR/$name.ready" ]; do
-    kill -0 "$pid" 2>/dev/null || { cat "$E2E_DIR/$name.log" >&2; fail "$name exited during start-up"; }
-    [ $SECONDS -lt $deadline ] || fail "$name not ready within 60s; see $E2E_DIR/$name.log"
-    sleep 0.5
-  done
-  ocs_log "$(head -1 "$E2E_DIR/$name.log") (pid $pid)"
-}
-ready_value() {
-  sed -n "s/^$2=//p" "$E2E_DIR/$1.ready"
-}
-
-start_helper dynamodb dev.ordercachesync.e2e.OrderTableProcess
-start_helper momento dev.ordercachesync.e2e.MomentoProcess --cache pizza
-DDB_ENDPOINT="$(ready_value dynamodb endpoint)"
-STREAM_ARN="$(ready_value dynamodb stream-arn)"
-MOMENTO="$(ready_value momento momento)"
-INSPECT="$(ready_value momento inspect)"
-
-driver() {
-  "${HELPER_JAVA[@]}" dev.ordercachesync.e2e.ClusterE2eDriver "$@" --dynamodb "$DDB_ENDPOINT"
-}
+. "$(dirname "$0")/e2e-common.sh"
 
 # --- the cluster --------------------------------------------------------------------------------
 deploy/local/start-cluster.sh
 
 # The job's parameters in a file, as a user would keep them; the resubmission overrides one on the command line.
-cat >"$E2E_DIR/job.properties" <<PROPS
-stream-arn=$STREAM_ARN
-aws-region=us-east-1
-aws-endpoint=$DDB_ENDPOINT
-aws-credentials=local-dummy
-shard-discovery-interval=1s
-momento-cache-name=pizza
-momento-local-endpoint=$MOMENTO
-list-flush-interval=100ms
-parallelism=$FIRST_PARALLELISM
-PROPS
-
-submit() {
-  local out
-  out="$(deploy/local/flink run -d -D "execution.checkpointing.dir=file://$E2E_DIR/checkpoints" -D execution.checkpointing.interval=2s \
-    "$@" 2>&1)" || { echo "$out" >&2; fail "flink run failed"; }
-  echo "$out" >>"$E2E_DIR/flink-cli.out"
-  SUBMITTED="$(echo "$out" | sed -nE 's/.*JobID ([0-9a-f]{32}).*/\1/p' | sed -n 1p)"
-  [ -n "$SUBMITTED" ] || { echo "$out" >&2; fail "no JobID in the output of flink run"; }
-  JOB_IDS+=("$SUBMITTED")
-}
-
-await_running() {
-  local job="$1" deadline=$((SECONDS + 90)) body
-  while :; do
-    body="$(curl -fsS "$(ocs_rest_url)/jobs/$job" || true)"
-    if echo "$body" | grep -q '"state":"RUNNING"' \
-        && ! echo "$body" | grep -qE '"status":"(CREATED|SCHEDULED|DEPLOYING|INITIALIZING)"'; then
-      return
-    fi
-    echo "$body" | grep -qE '"state":"(FAILED|FAILING|CANCELED|FINISHED)"' && fail "job $job is not running: $(echo "$body" | head -c 400)"
-    [ $SECONDS -lt $deadline ] || fail "job $job not running within 90s"
-    sleep 1
-  done
-}
-
-vertex_parallelisms() {
-  curl -fsS "$(ocs_rest_url)/jobs/$1" | grep -oE '"parallelism":[0-9]+' | sort -u | cut -d: -f2 | tr '\n' ' '
-}
+write_job_properties "$FIRST_PARALLELISM"
 
 submit "$JAR" --config-file "$E2E_DIR/job.properties"
 FIRST_JOB="$SUBMITTED"
@@ -153,30 +29,61 @@ await_running "$FIRST_JOB"
 ocs_log "Job $FIRST_JOB running; operator parallelisms: $(vertex_parallelisms "$FIRST_JOB")"
 [ "$(vertex_parallelisms "$FIRST_JOB")" = "$FIRST_PARALLELISM " ] || fail "expected parallelism $FIRST_PARALLELISM from job.properties"
 
-driver write --part 1 --parts 3
+# Stops a job with a savepoint; sets SAVEPOINT to its path.
+stop_with_savepoint() {
+  local job="$1" out
+  out="$(deploy/local/flink stop --savepointPath "file://$E2E_DIR/savepoints" "$job" 2>&1)" || { echo "$out" >&2; fail "flink stop failed"; }
+  SAVEPOINT="$(echo "$out" | sed -nE 's/.*Savepoint completed\. Path: (.*)$/\1/p' | sed -n 1p)"
+  [ -n "$SAVEPOINT" ] || { echo "$out" >&2; fail "no savepoint path in the output of flink stop"; }
+  curl -fsS "$(ocs_rest_url)/jobs/$job" | grep -q '"state":"FINISHED"' || fail "job $job did not finish after stop"
+  ocs_log "Stopped $job with savepoint $SAVEPOINT"
+}
+
+require_restored() {
+  local job="$1" restored
+  restored="$(curl -fsS "$(ocs_rest_url)/jobs/$job/checkpoints" | grep -oE '"restored":\{[^}]*\}' || true)"
+  echo "$restored" | grep -qF "\"external_path\":\"${SAVEPOINT}\"" || fail "job $job did not restore from $SAVEPOINT: $restored"
+}
+
+driver write --part 1 --parts 4
 driver check --momento "$MOMENTO" --inspect "$INSPECT" --timeout 120 || fail "cache wrong before the savepoint"
 
 # --- stop with a savepoint, write while the job is down, resume at another parallelism -----------
-out="$(deploy/local/flink stop --savepointPath "file://$E2E_DIR/savepoints" "$FIRST_JOB" 2>&1)" || { echo "$out" >&2; fail "flink stop failed"; }
-SAVEPOINT="$(echo "$out" | sed -nE 's/.*Savepoint completed\. Path: (.*)$/\1/p' | sed -n 1p)"
-[ -n "$SAVEPOINT" ] || { echo "$out" >&2; fail "no savepoint path in the output of flink stop"; }
-curl -fsS "$(ocs_rest_url)/jobs/$FIRST_JOB" | grep -q '"state":"FINISHED"' || fail "job $FIRST_JOB did not finish after stop"
-ocs_log "Stopped $FIRST_JOB with savepoint $SAVEPOINT"
-
-driver write --part 2 --parts 3
+stop_with_savepoint "$FIRST_JOB"
+driver write --part 2 --parts 4
 
 submit -s "$SAVEPOINT" "$JAR" --config-file "$E2E_DIR/job.properties" --parallelism "$SECOND_PARALLELISM"
 SECOND_JOB="$SUBMITTED"
 await_running "$SECOND_JOB"
 ocs_log "Job $SECOND_JOB running from the savepoint; operator parallelisms: $(vertex_parallelisms "$SECOND_JOB")"
 [ "$(vertex_parallelisms "$SECOND_JOB")" = "$SECOND_PARALLELISM " ] || fail "expected parallelism $SECOND_PARALLELISM from the command line"
-restored="$(curl -fsS "$(ocs_rest_url)/jobs/$SECOND_JOB/checkpoints" | grep -oE '"restored":\{[^}]*\}' || true)"
-echo "$restored" | grep -qF "\"external_path\":\"${SAVEPOINT}\"" || fail "job $SECOND_JOB did not restore from $SAVEPOINT: $restored"
+require_restored "$SECOND_JOB"
 
-driver write --part 3 --parts 3
+driver write --part 3 --parts 4
 driver check --momento "$MOMENTO" --inspect "$INSPECT" --timeout 120 || fail "cache wrong after the restore"
 
-deploy/local/flink cancel "$SECOND_JOB" >>"$E2E_DIR/flink-cli.out" 2>&1 || fail "could not cancel $SECOND_JOB"
+# --- configured as on Managed Flink: the template's property group, nothing else ------------------
+# The file is what the service writes to /etc/flink/application_properties.json for a stack with these
+# parameters, plus what only a local run needs (endpoints, dummy credentials, faster intervals). The job reads
+# it with aws-kinesisanalytics-runtime, as on the service; a property name the job does not know, or a value the
+# service would refuse (empty, too long), fails here.
+stop_with_savepoint "$SECOND_JOB"
+"${HELPER_JAVA[@]}" dev.ordercachesync.e2e.ApplicationPropertiesFile --out "$E2E_DIR/application_properties.json" \
+  --stack "TableName=OrderTable" \
+  --stack "MomentoApiKeySecretArn=arn:aws:secretsmanager:us-east-1:123456789012:secret:order-cache-sync/momento-AbCdEf" \
+  --local aws-region=us-east-1 --local "aws-endpoint=$DDB_ENDPOINT" --local aws-credentials=local-dummy \
+  --local "momento-local-endpoint=$MOMENTO" --local shard-discovery-interval=1s --local list-flush-interval=100ms \
+  >>"$E2E_DIR/flink-cli.out" 2>&1 || { cat "$E2E_DIR/flink-cli.out" >&2; fail "the template's property group is not one Managed Flink accepts"; }
+driver write --part 4 --parts 4
+
+submit -s "$SAVEPOINT" "$JAR" --application-properties "$E2E_DIR/application_properties.json"
+THIRD_JOB="$SUBMITTED"
+await_running "$THIRD_JOB"
+ocs_log "Job $THIRD_JOB running from the savepoint, configured by the template's property group only"
+require_restored "$THIRD_JOB"
+driver check --momento "$MOMENTO" --inspect "$INSPECT" --timeout 120 || fail "cache wrong with the Managed Flink configuration"
+
+deploy/local/flink cancel "$THIRD_JOB" >>"$E2E_DIR/flink-cli.out" 2>&1 || fail "could not cancel $THIRD_JOB"
 
 # --- bootstrap: a table whose older orders are in no stream ---------------------------------------
 BOOT_TABLE=BootstrapOrders

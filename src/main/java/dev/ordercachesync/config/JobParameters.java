@@ -2,6 +2,7 @@ package dev.ordercachesync.config;
 
 import dev.ordercachesync.views.CacheContract;
 import org.apache.flink.util.TimeUtils;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 
 import java.io.Serializable;
 import java.time.Duration;
@@ -45,9 +46,13 @@ public final class JobParameters implements Serializable {
     public static final String ALL_ORDERS_KEY = "all-orders-key";
     public static final String LIST_MAX_ENTRIES = "list-max-entries";
     public static final String LIST_FLUSH_INTERVAL = "list-flush-interval";
+    public static final String LIST_WRITE_KIB_PER_SECOND = "list-write-kib-per-second";
     public static final String TOMBSTONE_RETENTION = "tombstone-retention";
     public static final String SINK_MAX_IN_FLIGHT = "sink-max-in-flight";
     public static final String SINK_MAX_ATTEMPTS = "sink-max-attempts";
+    public static final String SINK_OPS_PER_SECOND = "sink-ops-per-second";
+    /** The value of {@link #SINK_OPS_PER_SECOND} that sets no budget. */
+    public static final String ADAPTIVE = "adaptive";
     public static final String PARALLELISM = "parallelism";
     public static final String MAX_PARALLELISM = "max-parallelism";
     public static final String DEAD_LETTER_TABLE = "dead-letter-table";
@@ -72,14 +77,16 @@ public final class JobParameters implements Serializable {
             Parameter.optional(MOMENTO_API_KEY_SECRET_ID, "AWS Secrets Manager secret (ARN or name) holding the Momento API key, as JSON `{\"momento\": \"<key>\"}` or the plain key; when set, used instead of the environment variable."),
             Parameter.optional(MOMENTO_LOCAL_ENDPOINT, "`host:port` of a plaintext Momento-protocol server (the loopback server); no API key is used."),
             Parameter.withDefault(MOMENTO_REQUEST_TIMEOUT, "5s", "Deadline of one Momento request."),
-            Parameter.withDefault(CACHE_TTL, "1h", "TTL of every value written; lists with entries are re-written at half this age. At most 24h."),
+            Parameter.withDefault(CACHE_TTL, "1h", "TTL of every value written. Every live view (details and lists) is re-written between a quarter and three quarters of this age after its last write, so it never expires while the job is healthy. At most 24h."),
             Parameter.withDefault(ADMIN_KEY_PREFIX, CacheContract.DEFAULT_ADMIN_PREFIX, "Prefix of the admin detail key `ADMIN-<id>`."),
             Parameter.withDefault(ALL_ORDERS_KEY, CacheContract.DEFAULT_ALL_ORDERS_KEY, "Key of the list of every order not COMPLETED."),
             Parameter.withDefault(LIST_MAX_ENTRIES, "5000", "Most entries a list view holds (newest first); keeps values far under Momento's 5 MB item limit."),
             Parameter.withDefault(LIST_FLUSH_INTERVAL, "250ms", "A list re-renders at most once per this interval, however many changes arrive."),
+            Parameter.withDefault(LIST_WRITE_KIB_PER_SECOND, "20", "Metered KiB per second one list may be written at: a list whose last write cost more than this many KiB times list-flush-interval waits ceil(bytes / 1024) / this seconds between writes. The default keeps a 5000-entry all-orders (about 733 KiB) at about one write per 37 s."),
             Parameter.withDefault(TOMBSTONE_RETENTION, "48h", "How long a deleted order's sequence number is kept; must exceed the stream's 24h retention."),
             Parameter.withDefault(SINK_MAX_IN_FLIGHT, "64", "Most Momento writes in flight per sink subtask (one per key at most)."),
-            Parameter.withDefault(SINK_MAX_ATTEMPTS, "10", "Attempts for a retryable Momento error before the job fails and restarts from its last checkpoint."),
+            Parameter.withDefault(SINK_MAX_ATTEMPTS, "10", "Attempts for a retryable Momento error before the job fails and restarts from its last checkpoint; calls Momento refuses for its quota (throttling) do not use them up."),
+            Parameter.withDefault(SINK_OPS_PER_SECOND, ADAPTIVE, "Momento operations per second the job may spend (metered per started KiB of key and value), shared evenly by the sink subtasks; at most the namespace's quota less what its readers use. `adaptive`: no budget, the sink finds the rate Momento accepts from its throttling."),
             Parameter.optional(PARALLELISM, "Parallelism of the job; when absent, the cluster's default."),
             Parameter.withDefault(MAX_PARALLELISM, "128", "Max parallelism (key groups). Fixed for the life of the job's state: a savepoint does not restore into another value."),
             Parameter.optional(DEAD_LETTER_TABLE, "DynamoDB table that receives every dead letter (partition key `pk`, a string); when absent, dead letters are only logged and counted. Reached with the same aws-region, aws-endpoint and aws-credentials as the stream."),
@@ -137,9 +144,12 @@ public final class JobParameters implements Serializable {
     public final String allOrdersKey;
     public final int listMaxEntries;
     public final Duration listFlushInterval;
+    public final int listWriteKibPerSecond;
     public final Duration tombstoneRetention;
     public final int sinkMaxInFlight;
     public final int sinkMaxAttempts;
+    /** The whole job's budget in metered operations per second; 0 with {@code adaptive}. */
+    public final int sinkOpsPerSecond;
     /** -1 when the cluster's default applies. */
     public final int parallelism;
     public final int maxParallelism;
@@ -165,7 +175,6 @@ public final class JobParameters implements Serializable {
             r.problems.add("aws-region: the stream ARN names the region 'ddblocal' (DynamoDB Local), which the AWS client rejects; "
                     + "set aws-region to any real region, e.g. us-east-1");
         }
-        awsRegion = region;
         String table = r.string(TABLE_NAME_PARAM);
         if (table == null && streamArn != null) {
             Matcher m = ARN_TABLE.matcher(streamArn);
@@ -179,9 +188,16 @@ public final class JobParameters implements Serializable {
             r.problem(TABLE_NAME_PARAM, table, "a DynamoDB table name (3 to 255 of A-Z a-z 0-9 _ . -)");
         }
         if (region == null && streamArn == null && table != null) {
-            r.problems.add(AWS_REGION + ": required with " + TABLE_NAME_PARAM + " alone (no stream ARN names the region)");
+            // Managed Flink and other AWS compute set AWS_REGION; that is the SDK's default region chain.
+            try {
+                region = new DefaultAwsRegionProviderChain().getRegion().id();
+            } catch (RuntimeException e) {
+                r.problems.add(AWS_REGION + ": required with " + TABLE_NAME_PARAM + " alone: no stream ARN names the "
+                        + "region and the AWS SDK's default region chain (AWS_REGION, profile) found none");
+            }
         }
         tableName = table;
+        awsRegion = region;
         bootstrapSegments = r.integer(BOOTSTRAP_SEGMENTS, 1, 1_000_000);
         bootstrapPageSize = r.integer(BOOTSTRAP_PAGE_SIZE, 1, 10_000);
         bootstrapReadCapacity = r.integer(BOOTSTRAP_READ_CAPACITY, 1, 1_000_000);
@@ -248,6 +264,7 @@ public final class JobParameters implements Serializable {
         }
         listMaxEntries = r.integer(LIST_MAX_ENTRIES, 1, 1_000_000);
         listFlushInterval = r.duration(LIST_FLUSH_INTERVAL, Duration.ofMillis(1), Duration.ofMinutes(10));
+        listWriteKibPerSecond = r.integer(LIST_WRITE_KIB_PER_SECOND, 1, 1_000_000);
         tombstoneRetention = r.duration(TOMBSTONE_RETENTION, Duration.ofMillis(1), Duration.ofDays(365));
         if (tombstoneRetention != null && tombstoneRetention.compareTo(STREAM_RETENTION) <= 0) {
             r.problems.add(TOMBSTONE_RETENTION + ": '" + r.raw(TOMBSTONE_RETENTION) + "' must be longer than the stream's 24h retention, "
@@ -255,6 +272,12 @@ public final class JobParameters implements Serializable {
         }
         sinkMaxInFlight = r.integer(SINK_MAX_IN_FLIGHT, 1, 10_000);
         sinkMaxAttempts = r.integer(SINK_MAX_ATTEMPTS, 1, 1000);
+        if (ADAPTIVE.equalsIgnoreCase(r.string(SINK_OPS_PER_SECOND))) {
+            sinkOpsPerSecond = 0;
+        } else {
+            Integer budget = r.optionalInteger(SINK_OPS_PER_SECOND, 1, 10_000_000, "or '" + ADAPTIVE + "' for no budget");
+            sinkOpsPerSecond = budget == null ? -1 : budget;
+        }
         Integer p = r.optionalInteger(PARALLELISM, 1, 32_768);
         parallelism = p == null ? -1 : p;
         maxParallelism = r.integer(MAX_PARALLELISM, 1, 32_768);
@@ -353,6 +376,10 @@ public final class JobParameters implements Serializable {
         }
 
         Integer optionalInteger(String key, int min, int max) {
+            return optionalInteger(key, min, max, null);
+        }
+
+        Integer optionalInteger(String key, int min, int max, String alternative) {
             String v = string(key);
             if (v == null) {
                 return null;
@@ -365,7 +392,7 @@ public final class JobParameters implements Serializable {
             } catch (NumberFormatException e) {
                 // reported below
             }
-            problem(key, v, "a whole number from " + min + " to " + max);
+            problem(key, v, "a whole number from " + min + " to " + max + (alternative == null ? "" : ", " + alternative));
             return null;
         }
 
@@ -386,11 +413,12 @@ public final class JobParameters implements Serializable {
     public String toString() {
         // No secret is held here: the API key is read on the TaskManagers when the sink opens.
         return String.format(Locale.ROOT,
-                "JobParameters{table=%s, stream=%s, bootstrap=%d segments/%d per page/%d RCU/s run '%s' gaps %s, region=%s, endpoint=%s, cache=%s, apiKey=%s, localMomento=%s, ttl=%s, listMax=%d, flush=%s, tombstones=%s, maxValueBytes=%d, deadLetterTable=%s, parallelism=%d, maxParallelism=%d}",
+                "JobParameters{table=%s, stream=%s, bootstrap=%d segments/%d per page/%d RCU/s run '%s' gaps %s, region=%s, endpoint=%s, cache=%s, apiKey=%s, localMomento=%s, ttl=%s, listMax=%d, flush=%s, listKiBps=%d, tombstones=%s, sinkOpsPerSecond=%s, maxValueBytes=%d, deadLetterTable=%s, parallelism=%d, maxParallelism=%d}",
                 tableName, streamArn, bootstrapSegments, bootstrapPageSize, bootstrapReadCapacity, bootstrapRunId,
                 gapRecoveryRebootstrap ? "rebootstrap" : "fail", awsRegion, awsEndpoint, momentoCacheName,
                 momentoApiKeySecretId != null ? "secret " + momentoApiKeySecretId : "env " + momentoApiKeyEnv,
                 usesLocalMomento() ? momentoLocalHost + ":" + momentoLocalPort : "no", cacheTtl, listMaxEntries,
-                listFlushInterval, tombstoneRetention, maxValueBytes, deadLetterTable, parallelism, maxParallelism);
+                listFlushInterval, listWriteKibPerSecond, tombstoneRetention, sinkOpsPerSecond == 0 ? ADAPTIVE : Integer.toString(sinkOpsPerSecond),
+                maxValueBytes, deadLetterTable, parallelism, maxParallelism);
     }
 }

@@ -24,7 +24,8 @@ import java.util.TreeSet;
  * From lowest to highest precedence:
  * <ol>
  *   <li>the defaults declared in {@link JobParameters#PARAMETERS};</li>
- *   <li>the Managed Flink property group {@value #PROPERTY_GROUP} (empty off the service);</li>
+ *   <li>the Managed Flink property group {@value #PROPERTY_GROUP} (empty off the service), or the one in the file
+ *   named by {@code --application-properties PATH}, in the service's format;</li>
  *   <li>the properties file named by {@code --config-file PATH};</li>
  *   <li>command-line arguments {@code --name value}.</li>
  * </ol>
@@ -36,6 +37,12 @@ public final class ParameterSources {
     public static final String PROPERTY_GROUP = "OrderCacheSync";
     /** Command-line argument naming a properties file; not a job parameter itself. */
     public static final String CONFIG_FILE = "config-file";
+    /**
+     * Command-line argument naming a file of property groups in Managed Flink's format (what the service writes to
+     * /etc/flink/application_properties.json), read instead of the service's; for running the service's
+     * configuration elsewhere. Not a job parameter itself.
+     */
+    public static final String APPLICATION_PROPERTIES = "application-properties";
 
     static final String COMMAND_LINE = "the command line";
     /** What ParameterTool stores for {@code --name} without a value (its constant is not public). */
@@ -49,26 +56,27 @@ public final class ParameterSources {
 
     private ParameterSources() {}
 
-    /** Reads Managed Flink's property groups (if any), the file named in {@code args} (if any), and {@code args}. */
+    /** Reads Managed Flink's property groups (if any), the files named in {@code args} (if any), and {@code args}. */
     public static JobParameters load(String[] args) {
-        Map<String, Properties> groups;
-        try {
-            groups = KinesisAnalyticsRuntime.getApplicationProperties();
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not read Managed Flink's application properties", e);
-        }
-        return load(args, groups);
+        return resolve(args, null).toJobParameters();
     }
 
-    /** As {@link #load(String[])}, with the property groups given. */
+    /** As {@link #load(String[])}, with the property groups given (unless {@code args} name a file of them). */
     public static JobParameters load(String[] args, Map<String, Properties> propertyGroups) {
         return resolve(args, propertyGroups).toJobParameters();
     }
 
-    private static ParameterSources resolve(String[] args, Map<String, Properties> propertyGroups) {
+    private static ParameterSources resolve(String[] args, Map<String, Properties> givenGroups) {
         ParameterSources s = new ParameterSources();
-        s.addPropertyGroups(propertyGroups);
         Map<String, String> commandLine = s.parseArgs(args);
+        String groupsFile = commandLine.remove(APPLICATION_PROPERTIES);
+        if (groupsFile != null) {
+            s.addPropertyGroups(s.readPropertyGroups(groupsFile));
+        } else if (givenGroups != null) {
+            s.addPropertyGroups(givenGroups);
+        } else {
+            s.addPropertyGroups(servicePropertyGroups());
+        }
         String file = commandLine.remove(CONFIG_FILE);
         if (file != null) {
             s.addFile(file);
@@ -76,6 +84,32 @@ public final class ParameterSources {
         s.addAll(commandLine, COMMAND_LINE);
         s.sourcesRead.add(COMMAND_LINE);
         return s;
+    }
+
+    /** What Managed Flink gave the job; empty off the service. */
+    private static Map<String, Properties> servicePropertyGroups() {
+        try {
+            return KinesisAnalyticsRuntime.getApplicationProperties();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not read Managed Flink's application properties", e);
+        }
+    }
+
+    /** The property groups in {@code file}, read by the service's own library, as on the service. */
+    private Map<String, Properties> readPropertyGroups(String file) {
+        String expected = "; expected Managed Flink's application properties file, JSON "
+                + "[{\"PropertyGroupId\": \"" + PROPERTY_GROUP + "\", \"PropertyMap\": {\"name\": \"value\", ...}}]";
+        if (!Files.isRegularFile(Paths.get(file))) {
+            problems.add(APPLICATION_PROPERTIES + ": '" + file + "' is not a file" + expected);
+            return Map.of();
+        }
+        try {
+            return KinesisAnalyticsRuntime.getApplicationProperties(file);
+        } catch (IOException | RuntimeException e) {
+            problems.add(APPLICATION_PROPERTIES + ": '" + file + "' cannot be read (" + e.getClass().getSimpleName() + ")"
+                    + expected);
+            return Map.of();
+        }
     }
 
     private void addPropertyGroups(Map<String, Properties> groups) {

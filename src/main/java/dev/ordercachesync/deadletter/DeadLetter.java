@@ -23,6 +23,11 @@ public class DeadLetter {
     public String sequenceNumber;
     public long timeMillis;
     public String rawRecord;
+    /**
+     * The dead letter's identity when it has no stream position (a list over the size bound): the same on a
+     * replay, so the dead-letter table keeps one item for it. Null otherwise.
+     */
+    public String id;
 
     public DeadLetter() {}
 

@@ -15,7 +15,7 @@ import java.util.UUID;
 /**
  * A dead letter as an item of the dead-letter table. The partition key is the record's stream position
  * ({@code <shard>#<sequence>}), so a replay after a failure overwrites the item instead of adding one;
- * dead letters with no stream position (a list over the size bound) get a random id.
+ * a dead letter with no stream position (a list over the size bound) uses its own {@link DeadLetter#id}.
  */
 public class DeadLetterItems implements ElementConverter<DeadLetter, DynamoDbWriteRequest> {
     private static final long serialVersionUID = 1L;
@@ -55,6 +55,9 @@ public class DeadLetterItems implements ElementConverter<DeadLetter, DynamoDbWri
     }
 
     static String partitionKey(DeadLetter d) {
+        if (d.id != null) {
+            return d.id;
+        }
         if (d.shardId != null && d.sequenceNumber != null) {
             String position = d.shardId + "#" + d.sequenceNumber;
             // DynamoDB refuses a partition key over 2048 bytes, and would fail the job; real positions are ~80.

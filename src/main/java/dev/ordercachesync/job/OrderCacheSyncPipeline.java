@@ -20,6 +20,7 @@ import dev.ordercachesync.state.StateTypeCheck;
 import dev.ordercachesync.views.CacheContract;
 import dev.ordercachesync.views.ListDelta;
 import dev.ordercachesync.views.ListViewMaterializer;
+import dev.ordercachesync.views.ListViewOperator;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -81,7 +82,7 @@ public final class OrderCacheSyncPipeline {
     }
 
     public static MomentoSink momentoSink(JobParameters p) {
-        return new MomentoSink(MomentoConnection.from(p), p.sinkMaxInFlight, p.sinkMaxAttempts);
+        return new MomentoSink(MomentoConnection.from(p), p.sinkMaxInFlight, p.sinkMaxAttempts, p.sinkOpsPerSecond);
     }
 
     /**
@@ -97,7 +98,8 @@ public final class OrderCacheSyncPipeline {
                                                JobParameters p, Sink<CacheMutation> sink) {
         CacheContract contract = p.cacheContract();
         OrderSequencer sequencer = new OrderSequencer(contract, p.cacheTtl, p.tombstoneRetention);
-        ListViewMaterializer lists = new ListViewMaterializer(contract, p.listMaxEntries, p.listFlushInterval, p.cacheTtl);
+        ListViewMaterializer lists = new ListViewMaterializer(contract, p.listMaxEntries, p.listFlushInterval, p.cacheTtl,
+                p.listWriteKibPerSecond);
         // Fails at start, naming the state, instead of at the first task open (a restart loop) or a later restore.
         StateTypeCheck.requireNoKryo(Map.of(
                 OperatorIds.SEQUENCER, sequencer.declaredState(),
@@ -127,8 +129,8 @@ public final class OrderCacheSyncPipeline {
         SingleOutputStreamOperator<CacheMutation> listWrites = detailWrites
                 .getSideOutput(OrderSequencer.LIST_DELTAS)
                 .keyBy(new ListKey())
-                .process(lists, TypeInformation.of(CacheMutation.class))
-                .uid(OperatorIds.LIST_MATERIALIZER).name("Materialize list views");
+                .transform("Materialize list views", TypeInformation.of(CacheMutation.class), new ListViewOperator(lists))
+                .uid(OperatorIds.LIST_MATERIALIZER);
 
         detailWrites.union(listWrites)
                 .sinkTo(sink)

@@ -43,6 +43,11 @@ public class CacheMutation {
         return value == null;
     }
 
+    /** What Momento charges for this write ({@link MomentoMetering}). */
+    public long meteredOperations() {
+        return MomentoMetering.operations(MomentoMetering.utf8Length(key), value == null ? 0 : MomentoMetering.utf8Length(value));
+    }
+
     @Override
     public boolean equals(Object o) {
         if (this == o) return true;

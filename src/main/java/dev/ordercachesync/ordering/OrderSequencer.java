@@ -5,7 +5,9 @@ import dev.ordercachesync.model.Order;
 import dev.ordercachesync.model.OrderChange;
 import dev.ordercachesync.model.CacheMutation;
 import dev.ordercachesync.deadletter.DeadLetter;
+import dev.ordercachesync.deadletter.DeadLetterCounters;
 import dev.ordercachesync.deadletter.RejectReason;
+import dev.ordercachesync.metrics.CloudWatchMetrics;
 import dev.ordercachesync.views.CacheContract;
 import dev.ordercachesync.views.ListDelta;
 import dev.ordercachesync.views.RefreshSchedule;
@@ -19,6 +21,7 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -75,7 +78,7 @@ public class OrderSequencer extends KeyedProcessFunction<String, OrderChange, Ca
     private transient Counter changesApplied;
     private transient Counter staleDropped;
     private transient Counter ordersRemoved;
-    private transient Counter valuesTooLarge;
+    private transient DeadLetterCounters deadLetters;
     private transient Counter detailsRefreshed;
     private transient Counter refreshesDeferred;
 
@@ -132,20 +135,20 @@ public class OrderSequencer extends KeyedProcessFunction<String, OrderChange, Ca
     public void open(OpenContext openContext) {
         applied = getRuntimeContext().getState(appliedStateDescriptor());
         tombstone = getRuntimeContext().getState(tombstoneStateDescriptor(tombstoneRetention));
+        MetricGroup metrics = CloudWatchMetrics.of(getRuntimeContext().getMetricGroup());
+        changesApplied = metrics.counter("changesApplied");
+        staleDropped = metrics.counter("staleChangesDropped");
+        ordersRemoved = metrics.counter("ordersRemoved");
+        deadLetters = DeadLetterCounters.register(getRuntimeContext().getMetricGroup(), RejectReason.VALUE_TOO_LARGE);
+        detailsRefreshed = metrics.counter("detailsRefreshed");
+        refreshesDeferred = metrics.counter("detailRefreshesDeferred");
         removalMark = getRuntimeContext().getState(removalMarkStateDescriptor(tombstoneRetention));
         scanMarkers = getRuntimeContext().getMapState(scanMarkersStateDescriptor());
         scanReconciled = getRuntimeContext().getState(scanReconciledStateDescriptor());
-        scanRowsApplied = getRuntimeContext().getMetricGroup().counter("scanRowsApplied");
-        scanRowsSuperseded = getRuntimeContext().getMetricGroup().counter("scanRowsSupersededByStream");
-        ordersReconciledAway = getRuntimeContext().getMetricGroup().counter("ordersReconciledAway");
-        keyGroupsReconciled = getRuntimeContext().getMetricGroup().counter("scanKeyGroupsReconciled");
-        changesApplied = getRuntimeContext().getMetricGroup().counter("changesApplied");
-        staleDropped = getRuntimeContext().getMetricGroup().counter("staleChangesDropped");
-        ordersRemoved = getRuntimeContext().getMetricGroup().counter("ordersRemoved");
-        valuesTooLarge = getRuntimeContext().getMetricGroup().addGroup("deadLetters")
-                .counter(RejectReason.VALUE_TOO_LARGE.name());
-        detailsRefreshed = getRuntimeContext().getMetricGroup().counter("detailsRefreshed");
-        refreshesDeferred = getRuntimeContext().getMetricGroup().counter("detailRefreshesDeferred");
+        scanRowsApplied = metrics.counter("scanRowsApplied");
+        scanRowsSuperseded = metrics.counter("scanRowsSupersededByStream");
+        ordersReconciledAway = metrics.counter("ordersReconciledAway");
+        keyGroupsReconciled = metrics.counter("scanKeyGroupsReconciled");
     }
 
     @Override
@@ -301,7 +304,7 @@ public class OrderSequencer extends KeyedProcessFunction<String, OrderChange, Ca
         boolean written = putOrDelete(out, contract.detailKey(orderId), contract.renderDetail(order), tooLarge);
         written |= putOrDelete(out, contract.adminDetailKey(orderId), contract.renderAdminDetail(order), tooLarge);
         if (tooLarge.length() > 0) {
-            valuesTooLarge.inc();
+            deadLetters.count(RejectReason.VALUE_TOO_LARGE);
             ctx.output(DeadLetter.OUTPUT, DeadLetter.of(RejectReason.VALUE_TOO_LARGE,
                     "order '" + orderId + "': " + tooLarge + " over max-value-bytes " + contract.maxValueBytes()
                             + "; deleted instead of written, so readers fall back to the table",

@@ -13,10 +13,12 @@ import java.nio.charset.StandardCharsets;
 public class DynamoDbStreamRecordSchema implements KinesisDeserializationSchema<RawStreamRecord> {
     private static final long serialVersionUID = 1L;
 
+    /** The connector's DynamoDB Streams adapter passes the record's ApproximateCreationDateTime as the arrival time. */
     @Override
     public RawStreamRecord deserialize(byte[] recordValue, String partitionKey, String seqNum,
                                        long approxArrivalTimestamp, String stream, String shardId) {
-        return new RawStreamRecord(new String(recordValue, StandardCharsets.UTF_8), shardId, seqNum, stream);
+        return new RawStreamRecord(new String(recordValue, StandardCharsets.UTF_8), shardId, seqNum, approxArrivalTimestamp,
+                stream);
     }
 
     @Override

@@ -1,7 +1,9 @@
 package dev.ordercachesync.source;
 
 import dev.ordercachesync.deadletter.DeadLetter;
+import dev.ordercachesync.deadletter.DeadLetterCounters;
 import dev.ordercachesync.deadletter.RejectReason;
+import dev.ordercachesync.metrics.CloudWatchMetrics;
 import dev.ordercachesync.model.OrderChange;
 import dev.ordercachesync.model.TableRow;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -9,8 +11,6 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
-
-import java.util.Map;
 
 /**
  * Parses the rows of a table scan with the stream's rules: items that are not orders are skipped and counted, bad
@@ -25,7 +25,7 @@ public class ParseTableRows extends ProcessFunction<TableRow, OrderChange> {
     private transient String[] markerKeys;
     private transient Counter rowsRead;
     private transient Counter nonOrdersSkipped;
-    private transient Map<RejectReason, Counter> rejected;
+    private transient DeadLetterCounters deadLetters;
 
     public ParseTableRows(StreamRecordParser parser) {
         this.parser = parser;
@@ -34,10 +34,10 @@ public class ParseTableRows extends ProcessFunction<TableRow, OrderChange> {
     @Override
     public void open(OpenContext openContext) {
         markerKeys = ScanMarkerKeys.forKeyGroups(getRuntimeContext().getTaskInfo().getMaxNumberOfParallelSubtasks());
-        MetricGroup metrics = getRuntimeContext().getMetricGroup();
+        MetricGroup metrics = CloudWatchMetrics.of(getRuntimeContext().getMetricGroup());
         rowsRead = metrics.counter("tableRowsRead");
         nonOrdersSkipped = metrics.counter("nonOrderItemsSkipped");
-        rejected = RejectCounters.register(metrics);
+        deadLetters = DeadLetterCounters.register(getRuntimeContext().getMetricGroup(), RejectReason.values());
     }
 
     @Override
@@ -57,7 +57,7 @@ public class ParseTableRows extends ProcessFunction<TableRow, OrderChange> {
                 out.collect(change);
             }
         } catch (InvalidStreamRecordException e) {
-            rejected.get(e.reason()).inc();
+            deadLetters.count(e.reason());
             ctx.output(DeadLetter.OUTPUT, DeadLetter.of(e.reason(), e.getMessage(), e.orderId(), null, null,
                     ctx.timerService().currentProcessingTime(), row.json));
         }

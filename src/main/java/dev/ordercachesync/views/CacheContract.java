@@ -2,6 +2,7 @@ package dev.ordercachesync.views;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.ordercachesync.model.MomentoMetering;
 import dev.ordercachesync.model.Order;
 import dev.ordercachesync.model.OrderItem;
 
@@ -166,21 +167,7 @@ public final class CacheContract implements Serializable {
 
     /** Length in UTF-8 bytes, as the Momento SDK encodes string keys and values. */
     public static int utf8Length(String s) {
-        int bytes = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < 0x80) {
-                bytes += 1;
-            } else if (c < 0x800) {
-                bytes += 2;
-            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-                bytes += 4;
-                i++;
-            } else {
-                bytes += 3;
-            }
-        }
-        return bytes;
+        return MomentoMetering.utf8Length(s);
     }
 
     private static String abbreviate(String s) {

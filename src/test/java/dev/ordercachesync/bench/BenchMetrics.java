@@ -38,9 +38,9 @@ public final class BenchMetrics implements MetricReporter {
         if (job == null) {
             return;
         }
-        String key = group.getMetricIdentifier(metricName).contains(".deadLetters.") ? "deadLetters" : metricName;
+        // Per-reason dead-letter counters share one name, so they sum as one.
         COUNTERS.computeIfAbsent(job, j -> new ConcurrentHashMap<>())
-                .computeIfAbsent(key, k -> new CopyOnWriteArrayList<>()).add((Counter) metric);
+                .computeIfAbsent(metricName, k -> new CopyOnWriteArrayList<>()).add((Counter) metric);
     }
 
     @Override

@@ -49,15 +49,36 @@ class ParameterSourcesTest {
         // The shape Managed Flink writes to /etc/flink/application_properties.json, read by its own library.
         Path json = write("application_properties.json", "[{\"PropertyGroupId\": \"OrderCacheSync\", \"PropertyMap\": {"
                 + "\"stream-arn\": \"" + ARN + "\", \"momento-api-key-secret-id\": "
-                + "\"arn:aws:secretsmanager:eu-central-1:123456789012:secret:momento-AbCdEf\", \"parallelism\": \"\"}}]");
+                + "\"arn:aws:secretsmanager:eu-central-1:123456789012:secret:momento-AbCdEf\"}}]");
         Map<String, Properties> groups = KinesisAnalyticsRuntime.getApplicationProperties(json.toString());
 
-        JobParameters p = ParameterSources.load(new String[0], groups);
+        JobParameters fromService = ParameterSources.load(new String[0], groups);
+        JobParameters fromFile = ParameterSources.load(new String[] {"--application-properties", json.toString()});
 
-        assertThat(p.streamArn).isEqualTo(ARN);
-        assertThat(p.momentoApiKeySecretId).isEqualTo("arn:aws:secretsmanager:eu-central-1:123456789012:secret:momento-AbCdEf");
-        assertThat(p.momentoApiKeySecretRegion).as("the secret's own region, not the stream's").isEqualTo("eu-central-1");
-        assertThat(p.parallelism).as("empty means the cluster's default").isEqualTo(-1);
+        for (JobParameters p : new JobParameters[] {fromService, fromFile}) {
+            assertThat(p.streamArn).isEqualTo(ARN);
+            assertThat(p.momentoApiKeySecretId).isEqualTo("arn:aws:secretsmanager:eu-central-1:123456789012:secret:momento-AbCdEf");
+            assertThat(p.momentoApiKeySecretRegion).as("the secret's own region, not the stream's").isEqualTo("eu-central-1");
+            assertThat(p.parallelism).as("left out means the cluster's default").isEqualTo(-1);
+        }
+    }
+
+    @Test
+    void aWrongNameInTheApplicationPropertiesFileOrAMissingFileIsNamed() throws IOException {
+        Path json = write("application_properties.json", "[{\"PropertyGroupId\": \"OrderCacheSync\", \"PropertyMap\": {"
+                + "\"stream-arn\": \"" + ARN + "\", \"momento-cache\": \"pizza\"}}]");
+        assertThatThrownBy(() -> ParameterSources.load(new String[] {"--application-properties", json.toString()}))
+                .isInstanceOf(InvalidParametersException.class)
+                .hasMessageContaining("momento-cache: unknown parameter")
+                .hasMessageContaining("(from property group OrderCacheSync)");
+        String missing = dir.resolve("absent.json").toString();
+        assertThatThrownBy(() -> ParameterSources.load(new String[] {"--application-properties", missing}))
+                .isInstanceOf(InvalidParametersException.class)
+                .hasMessageContaining("application-properties: '" + missing + "' is not a file");
+        Path notJson = write("broken.json", "stream-arn=" + ARN);
+        assertThatThrownBy(() -> ParameterSources.load(new String[] {"--application-properties", notJson.toString()}))
+                .isInstanceOf(InvalidParametersException.class)
+                .hasMessageContaining("cannot be read");
     }
 
     @Test

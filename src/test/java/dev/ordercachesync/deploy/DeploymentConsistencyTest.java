@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -37,6 +38,8 @@ class DeploymentConsistencyTest {
     private static final Path TEMPLATE = ROOT.resolve("deploy/msf/template.yaml");
     private static final Set<String> PSEUDO_PARAMETERS = Set.of("AWS::AccountId", "AWS::Region", "AWS::Partition",
             "AWS::StackName", "AWS::StackId", "AWS::URLSuffix", "AWS::NoValue");
+    /** Managed Flink's default limit of KPUs per application, which caps what autoscaling reaches. */
+    private static final int DEFAULT_KPU_LIMIT = 64;
     private static final Pattern SUB_VARIABLE = Pattern.compile("\\$\\{([^}!]+)}");
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
@@ -50,11 +53,20 @@ class DeploymentConsistencyTest {
         assertThat(groups.get(0).get("PropertyGroupId").asText()).isEqualTo(ParameterSources.PROPERTY_GROUP);
         JsonNode map = groups.get(0).get("PropertyMap");
 
-        assertThat(fieldNames(map)).as("the property group names exactly the job's parameters")
-                .containsExactlyElementsOf(parameterNames());
+        List<String> present = new ArrayList<>(parameterNames());
+        present.retainAll(fieldNames(map));
+        assertThat(fieldNames(map)).as("the property group names only the job's parameters, in their order")
+                .containsExactlyElementsOf(present);
         for (Parameter p : JobParameters.PARAMETERS) {
             JsonNode value = map.get(p.name());
-            if (value.isObject()) {
+            if (value == null) {
+                // The service refuses empty values: a parameter with nothing to say is left out.
+                assertThat(p.isRequired() || p.defaultValue() != null)
+                        .as(p.name() + " is left out, so it must be optional without a default").isFalse();
+            } else if (value.has("Fn::If")) {
+                assertThat(p.defaultValue()).as(p.name() + " is set only when given, so it has no default").isNull();
+                assertOmittedWhenEmpty(template, p.name(), value.get("Fn::If"));
+            } else if (value.isObject()) {
                 assertThat(value.has("Ref")).as(p.name() + " is a literal or a Ref to a template parameter").isTrue();
                 JsonNode cfnParameter = template.path("Parameters").path(value.get("Ref").asText());
                 assertThat(cfnParameter.isObject()).as(p.name() + " refers to a declared parameter").isTrue();
@@ -62,7 +74,7 @@ class DeploymentConsistencyTest {
                 if (p.isRequired()) {
                     assertThat(cfnDefault).as(p.name() + " is required, so its template parameter has no default").isNull();
                 } else if (p.defaultValue() == null) {
-                    assertThat(cfnDefault == null || cfnDefault.asText().isEmpty()).as(p.name() + " has no default").isTrue();
+                    assertThat(cfnDefault).as(p.name() + " has no default; an empty one must go through Fn::If").isNull();
                 } else {
                     assertThat(cfnDefault).as(p.name() + " default").isNotNull();
                     assertThat(cfnDefault.asText()).as(p.name() + " default").isEqualTo(p.defaultValue());
@@ -70,9 +82,22 @@ class DeploymentConsistencyTest {
             } else {
                 assertThat(value.isTextual()).as(p.name() + ": property values are strings").isTrue();
                 assertThat(p.isRequired()).as(p.name() + " is required: the template must ask for it").isFalse();
-                assertThat(value.asText()).as(p.name() + " default").isEqualTo(p.defaultValue() == null ? "" : p.defaultValue());
+                assertThat(p.defaultValue()).as(p.name() + " has no default, so no literal value").isNotNull();
+                assertThat(value.asText()).as(p.name() + " default").isEqualTo(p.defaultValue());
             }
         }
+    }
+
+    /** {"Fn::If": [C, {"Ref": X}, {"Ref": "AWS::NoValue"}]} where C is exactly "X is not empty". */
+    private static void assertOmittedWhenEmpty(JsonNode template, String name, JsonNode fnIf) {
+        String parameter = fnIf.at("/1/Ref").asText();
+        assertThat(template.at("/Parameters/" + parameter).isObject()).as(name + " refers to a declared parameter").isTrue();
+        assertThat(fnIf.at("/2/Ref").asText()).as(name + " is left out otherwise").isEqualTo("AWS::NoValue");
+        JsonNode condition = template.at("/Conditions/" + fnIf.get(0).asText());
+        assertThat(condition.at("/Fn::Not/0/Fn::Equals/0/Ref").asText()).as(name + ": condition tests " + parameter)
+                .isEqualTo(parameter);
+        assertThat(condition.at("/Fn::Not/0/Fn::Equals/1").asText()).as(name + ": condition is 'not empty'").isEmpty();
+        assertThat(condition.at("/Fn::Not/0/Fn::Equals/1").isTextual()).isTrue();
     }
 
     @Test
@@ -121,6 +146,32 @@ class DeploymentConsistencyTest {
                 .as("the service's parallelism cannot exceed the job's max parallelism").isLessThanOrEqualTo(maxParallelism);
     }
 
+    /**
+     * Autoscaling doubles the parallelism up to ParallelismPerKPU x the account's KPU limit (64 by default); above
+     * max-parallelism the job cannot restore its state. Off by default, and the template refuses a ceiling above it.
+     */
+    @Test
+    void autoscalingCannotTakeTheParallelismAboveMaxParallelism() throws IOException {
+        JsonNode template = template();
+        int maxParallelism = Integer.parseInt(defaultOf("max-parallelism"));
+        assertThat(template.at("/Parameters/AutoScalingEnabled/Default").asText()).isEqualTo("false");
+        JsonNode flink = application(template).at("/Properties/ApplicationConfiguration/FlinkApplicationConfiguration");
+        assertThat(flink.at("/ParallelismConfiguration/AutoScalingEnabled/Ref").asText()).isEqualTo("AutoScalingEnabled");
+        assertThat(flink.at("/ParallelismConfiguration/ParallelismPerKPU/Ref").asText()).isEqualTo("ParallelismPerKPU");
+        JsonNode rule = template.at("/Rules/AutoScalingStaysWithinMaxParallelism");
+        assertThat(rule.at("/RuleCondition/Fn::Equals/0/Ref").asText()).isEqualTo("AutoScalingEnabled");
+        assertThat(rule.at("/RuleCondition/Fn::Equals/1").asText()).isEqualTo("true");
+        JsonNode allowed = rule.at("/Assertions/0/Assert/Fn::Contains/0");
+        assertThat(rule.at("/Assertions/0/Assert/Fn::Contains/1/Ref").asText()).isEqualTo("ParallelismPerKPU");
+        assertThat(allowed.size()).isPositive();
+        for (JsonNode perKpu : allowed) {
+            assertThat(perKpu.asInt() * DEFAULT_KPU_LIMIT).as("ParallelismPerKPU " + perKpu + " x 64 KPUs")
+                    .isLessThanOrEqualTo(maxParallelism);
+        }
+        assertThat(template.at("/Parameters/ParallelismPerKPU/Default").asInt() * DEFAULT_KPU_LIMIT)
+                .isLessThanOrEqualTo(maxParallelism);
+    }
+
     @Test
     void everyReferenceInTheTemplateResolves() throws IOException {
         JsonNode template = template();
@@ -143,8 +194,12 @@ class DeploymentConsistencyTest {
     @Test
     void theRoleGrantsOnlyWhatTheJobUses() throws IOException {
         JsonNode role = template().at("/Resources/ApplicationRole/Properties");
-        assertThat(role.at("/AssumeRolePolicyDocument/Statement/0/Principal/Service").asText())
-                .isEqualTo("kinesisanalytics.amazonaws.com");
+        JsonNode trust = role.at("/AssumeRolePolicyDocument/Statement/0");
+        assertThat(trust.at("/Principal/Service").asText()).isEqualTo("kinesisanalytics.amazonaws.com");
+        assertThat(trust.at("/Condition/StringEquals/aws:SourceAccount/Ref").asText())
+                .as("trust bound to this account").isEqualTo("AWS::AccountId");
+        assertThat(trust.at("/Condition/ArnEquals/aws:SourceArn/Fn::Sub").asText()).as("trust bound to this application")
+                .isEqualTo("arn:${AWS::Partition}:kinesisanalytics:${AWS::Region}:${AWS::AccountId}:application/${ApplicationName}");
         List<JsonNode> statements = new ArrayList<>();
         for (JsonNode policy : iterable(role.get("Policies"))) {
             JsonNode document = policy.has("Fn::If") ? policy.get("Fn::If").get(1).get("PolicyDocument") : policy.get("PolicyDocument");
@@ -158,17 +213,19 @@ class DeploymentConsistencyTest {
                 actions.add(action.asText());
             }
             for (JsonNode resource : listOf(statement.get("Resource"))) {
-                if (resource.isTextual() && resource.asText().equals("*")) {
-                    assertThat(listOf(statement.get("Action"))).extracting(JsonNode::asText)
-                            .as("only metrics, which have no resource ARN, use Resource *").containsExactly("cloudwatch:PutMetricData");
-                    assertThat(statement.at("/Condition/StringEquals/cloudwatch:namespace").asText()).isEqualTo("AWS/KinesisAnalytics");
-                }
+                assertThat(resource.isTextual() && resource.asText().equals("*")).as("no Resource *").isFalse();
             }
         }
         assertThat(actions).containsExactlyInAnyOrder("s3:GetObject", "s3:GetObjectVersion", "dynamodb:DescribeStream",
                 "dynamodb:GetShardIterator", "dynamodb:GetRecords", "secretsmanager:GetSecretValue", "logs:PutLogEvents",
-                "logs:DescribeLogGroups", "logs:DescribeLogStreams", "cloudwatch:PutMetricData", "kms:Decrypt",
-                "dynamodb:BatchWriteItem", "dynamodb:DescribeTable", "dynamodb:Scan");
+                "logs:DescribeLogGroups", "logs:DescribeLogStreams", "kms:Decrypt", "dynamodb:BatchWriteItem",
+                "dynamodb:DescribeTable", "dynamodb:Scan");
+        assertThat(new TreeSet<>(readmeGrantedActions())).as("deploy/msf/README.md lists exactly the granted actions")
+                .isEqualTo(actions);
+        JsonNode streams = statements.stream().filter(s -> s.path("Sid").asText().equals("FindLogStream")).findFirst().orElseThrow();
+        assertThat(listOf(streams.get("Action"))).extracting(JsonNode::asText).containsExactly("logs:DescribeLogStreams");
+        assertThat(streams.at("/Resource/Fn::Sub").asText()).as("only the application's own log group")
+                .endsWith(":log-group:${LogGroup}:log-stream:*");
         JsonNode stream = statements.stream().filter(s -> s.path("Sid").asText().equals("ReadOrderStream")).findFirst().orElseThrow();
         assertThat(stream.at("/Resource/Fn::Sub").asText()).endsWith(":table/${TableName}/stream/*");
         JsonNode table = statements.stream().filter(s -> s.path("Sid").asText().equals("FindAndScanOrderTable")).findFirst().orElseThrow();
@@ -177,6 +234,43 @@ class DeploymentConsistencyTest {
         assertThat(secret.at("/Resource/Ref").asText()).isEqualTo("MomentoApiKeySecretArn");
         JsonNode deadLetters = statements.stream().filter(s -> s.path("Sid").asText().equals("WriteDeadLetterTable")).findFirst().orElseThrow();
         assertThat(deadLetters.at("/Resource/Fn::Sub").asText()).endsWith(":table/${DeadLetterTableName}");
+    }
+
+    @Test
+    void alarmsWatchTheApplicationAndNotifyTheOptionalTopic() throws IOException {
+        JsonNode template = template();
+        Map<String, String> metricByAlarm = new TreeMap<>();
+        for (Map.Entry<String, JsonNode> e : resourcesOfType(template, "AWS::CloudWatch::Alarm").entrySet()) {
+            JsonNode alarm = e.getValue();
+            assertThat(alarm.path("Condition").asText()).as(e.getKey() + " only with MonitoringEnabled").isEqualTo("Monitoring");
+            JsonNode props = alarm.get("Properties");
+            JsonNode metric = props.has("Metrics") ? props.at("/Metrics/0/MetricStat/Metric") : props;
+            assertThat(metric.path("Namespace").asText()).as(e.getKey()).isEqualTo("AWS/KinesisAnalytics");
+            assertThat(metric.at("/Dimensions/0/Name").asText()).as(e.getKey()).isEqualTo("Application");
+            assertThat(metric.at("/Dimensions/0/Value/Ref").asText()).as(e.getKey()).isEqualTo("Application");
+            assertThat(metric.path("Dimensions").size()).as(e.getKey() + ": Application level, any MetricsLevel").isEqualTo(1);
+            for (String actions : List.of("AlarmActions", "OKActions")) {
+                assertThat(props.at("/" + actions + "/Fn::If/0").asText()).as(e.getKey() + " " + actions).isEqualTo("HasAlarmTopic");
+                assertThat(props.at("/" + actions + "/Fn::If/1/0/Ref").asText()).isEqualTo("AlarmTopicArn");
+            }
+            metricByAlarm.put(e.getKey(), metric.path("MetricName").asText());
+        }
+        assertThat(metricByAlarm.values()).as("down or restarting, checkpoints, lag, cache writes, dead letters")
+                .containsExactlyInAnyOrder("downtime", "fullRestarts", "numberOfFailedCheckpoints", "streamReadLagMillis",
+                        "cacheWriteRetriesPerSecond", "cacheWritesThrottledPerSecond", "deadLettersPerSecond");
+        assertThat(template.at("/Parameters/MonitoringEnabled/Default").asText()).isEqualTo("false");
+        assertThat(template.at("/Parameters/AlarmTopicArn/Default").asText()).isEmpty();
+        assertThat(resourcesOfType(template, "AWS::CloudWatch::Dashboard")).hasSize(1);
+    }
+
+    private static Map<String, JsonNode> resourcesOfType(JsonNode template, String type) {
+        Map<String, JsonNode> found = new TreeMap<>();
+        template.get("Resources").fields().forEachRemaining(e -> {
+            if (e.getValue().path("Type").asText().equals(type)) {
+                found.put(e.getKey(), e.getValue());
+            }
+        });
+        return found;
     }
 
     @Test
@@ -233,9 +327,10 @@ class DeploymentConsistencyTest {
                     out.add("Fn::GetAtt " + v.get(0).asText());
                 } else if (key.equals("Fn::Sub")) {
                     Matcher m = SUB_VARIABLE.matcher(v.isArray() ? v.get(0).asText() : v.asText());
+                    Set<String> local = new TreeSet<>(v.isArray() && v.size() > 1 ? fieldNames(v.get(1)) : List.of());
                     while (m.find()) {
                         String name = m.group(1).split("\\.")[0];
-                        if (!names.contains(name) && !name.contains("::")) {
+                        if (!names.contains(name) && !local.contains(name) && !name.contains("::")) {
                             out.add("Fn::Sub ${" + m.group(1) + "}");
                         }
                     }
@@ -248,6 +343,22 @@ class DeploymentConsistencyTest {
         } else if (node.isArray()) {
             node.forEach(child -> collectUnresolved(child, names, conditions, out));
         }
+    }
+
+    /** The actions in the table under deploy/msf/README.md's "## The role's permissions". */
+    private static List<String> readmeGrantedActions() throws IOException {
+        List<String> lines = Files.readAllLines(ROOT.resolve("deploy/msf/README.md"), StandardCharsets.UTF_8);
+        int start = lines.indexOf("## The role's permissions");
+        assertThat(start).as("deploy/msf/README.md has a '## The role's permissions' section").isNotNegative();
+        List<String> actions = new ArrayList<>();
+        Pattern row = Pattern.compile("^\\|\\s*`([a-z0-9-]+:[A-Za-z]+)`\\s*\\|.*$");
+        for (int i = start + 1; i < lines.size() && !lines.get(i).startsWith("## "); i++) {
+            Matcher m = row.matcher(lines.get(i));
+            if (m.matches()) {
+                actions.add(m.group(1));
+            }
+        }
+        return actions;
     }
 
     /** Parameter name to its default cell, from the table under README.md's "## Parameters". */

@@ -25,11 +25,13 @@ import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.net.HttpURLConnection;
 import java.net.URI;
 import java.net.URL;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -48,10 +50,14 @@ import java.util.concurrent.TimeUnit;
  *                                             same items (as a restore from a backup would: in no stream)
  * create-cache --dynamodb URL --momento HOST:PORT --cache C
  *                                             creates an empty cache on the loopback server
+ * quota-check --dynamodb URL --momento HOST:PORT --inspect URL --within SECONDS --max-refused-per-served RATIO
  * </pre>
  * {@code check} waits until the cache equals what the contract computes from a scan of the table (the
  * oracle), key for key with nothing extra, then reads every expected key through the Momento SDK's get,
- * and checks that keys of deleted orders and of creators without orders miss. Exit status 0 on success.
+ * and checks that keys of deleted orders and of creators without orders miss. {@code quota-check}, run as soon as
+ * traffic stops against a server started with a quota, requires the cache to equal the contract within the bound,
+ * the quota to have refused some calls but at most the given share of those it served; then it lifts the quota
+ * and runs {@code check}. Exit status 0 on success.
  */
 public final class ClusterE2eDriver {
     private static final PrintStream OUT = System.out;
@@ -95,6 +101,11 @@ public final class ClusterE2eDriver {
                 case "create-cache":
                     status = createCache(ReadyFile.arg(args, "momento"), ReadyFile.arg(args, "cache"));
                     break;
+                case "quota-check":
+                    status = quotaCheck(ddb, ReadyFile.arg(args, "momento"), ReadyFile.arg(args, "inspect"),
+                            Duration.ofSeconds(Long.parseLong(ReadyFile.arg(args, "within"))),
+                            Double.parseDouble(ReadyFile.arg(args, "max-refused-per-served")));
+                    break;
                 default:
                     throw new IllegalArgumentException("unknown command " + args[0]);
             }
@@ -126,6 +137,53 @@ public final class ClusterE2eDriver {
         OrderWorkload.Summary summary = workload.run(ddb, table, from, to);
         OUT.println("Wrote workload steps " + from + ".." + (to - 1) + " of " + size + ": " + summary);
         return 0;
+    }
+
+    private static int quotaCheck(DynamoDbClient ddb, String momento, String inspect, Duration within, double maxRefusedPerServed)
+            throws Exception {
+        long start = System.nanoTime();
+        CacheContract contract = CacheContract.defaults();
+        Map<String, String> cache = CacheConvergence.awaitEqual(() -> contract.expectedCache(tableOrders(ddb, LocalStack.TABLE), LIST_MAX_ENTRIES),
+                () -> snapshot(inspect, LocalStack.CACHE), within, Duration.ofSeconds(2));
+        double seconds = (System.nanoTime() - start) / 1e9;
+        if (!cache.equals(contract.expectedCache(tableOrders(ddb, LocalStack.TABLE), LIST_MAX_ENTRIES))) {
+            OUT.printf(Locale.ROOT, "FAILED: the cache did not equal the contract within %d s of the traffic's end (%s).%n",
+                    within.getSeconds(), quota(inspect, null));
+            return 1;
+        }
+        Map<String, Long> stats = quota(inspect, null);
+        long served = stats.get("callsAdmitted");
+        long refused = stats.get("callsRefused");
+        double ratio = served == 0 ? 0 : (double) refused / served;
+        OUT.printf(Locale.ROOT, "Converged %.1f s after the traffic stopped (bound %d s, 2 s of it the stability check); "
+                        + "Momento served %d calls (%d metered operations) and refused %d for the quota: %.1f%% of those served (at most %.0f%%).%n",
+                seconds, within.getSeconds(), served, stats.get("operationsAdmitted"), refused, 100 * ratio, 100 * maxRefusedPerServed);
+        int problems = 0;
+        if (refused == 0) {
+            problems++;
+            OUT.println("FAILED: the quota refused nothing, so it did not limit the job; lower it.");
+        }
+        if (ratio > maxRefusedPerServed) {
+            problems++;
+            OUT.println("FAILED: too many refused calls.");
+        }
+        // The check reads every key through the SDK; the quota's part is over.
+        quota(inspect, 0);
+        return (check(ddb, LocalStack.TABLE, LocalStack.CACHE, OrderWorkload.standard(), momento, inspect,
+                Duration.ofSeconds(30)) + problems) == 0 ? 0 : 1;
+    }
+
+    /** The quota's counts; sets it anew first unless {@code ops} is null. */
+    private static Map<String, Long> quota(String inspect, Integer ops) throws IOException {
+        HttpURLConnection http = (HttpURLConnection) new URL(inspect + "/quota" + (ops == null ? "" : "?ops=" + ops)).openConnection();
+        if (ops != null) {
+            http.setRequestMethod("POST");
+        }
+        try (InputStream in = http.getInputStream()) {
+            return JSON.readValue(in, new TypeReference<TreeMap<String, Long>>() { });
+        } finally {
+            http.disconnect();
+        }
     }
 
     private static int check(DynamoDbClient ddb, String table, String cacheName, OrderWorkload workload, String momento,

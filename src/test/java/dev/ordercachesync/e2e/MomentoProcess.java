@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpExchange;
 import io.grpc.Status;
 import com.sun.net.httpserver.HttpServer;
 import dev.ordercachesync.localmomento.LoopbackMomentoServer;
+import dev.ordercachesync.localmomento.QuotaStats;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -29,10 +30,13 @@ public final class MomentoProcess {
     public static void main(String[] args) throws Exception {
         String readyFile = ReadyFile.arg(args, "ready-file");
         String cache = ReadyFile.arg(args, "cache");
+        int quota = Integer.parseInt(ReadyFile.arg(args, "quota", "0"));
         LoopbackMomentoServer momento = LoopbackMomentoServer.builder().cache(cache).build().start();
+        momento.faults().quota(quota);
         HttpServer inspect = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         inspect.createContext("/caches/", exchange -> snapshot(exchange, momento));
         inspect.createContext("/faults/fail-next", exchange -> failNext(exchange, momento));
+        inspect.createContext("/quota", exchange -> quota(exchange, momento));
         inspect.start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             inspect.stop(0);
@@ -54,11 +58,20 @@ public final class MomentoProcess {
             query.put(kv[0], kv.length > 1 ? kv[1] : "");
         }
         momento.faults().failNext(query.get("rpc"), Integer.parseInt(query.get("count")), Status.Code.valueOf(query.get("code")));
-        byte[] body = JSON.writeValueAsBytes(query);
-        exchange.sendResponseHeaders(200, body.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(body);
+        answer(exchange, 200, JSON.writeValueAsBytes(query));
+    }
+
+    private static void quota(HttpExchange exchange, LoopbackMomentoServer momento) throws IOException {
+        if ("POST".equals(exchange.getRequestMethod())) {
+            String query = exchange.getRequestURI().getQuery();
+            momento.faults().quota(Integer.parseInt(query == null ? "0" : query.replaceFirst("^ops=", "")));
         }
+        QuotaStats stats = momento.quotaStats();
+        Map<String, Long> body = new LinkedHashMap<>();
+        body.put("callsAdmitted", stats.callsAdmitted);
+        body.put("operationsAdmitted", stats.operationsAdmitted);
+        body.put("callsRefused", stats.callsRefused);
+        answer(exchange, 200, JSON.writeValueAsBytes(body));
     }
 
     private static void snapshot(HttpExchange exchange, LoopbackMomentoServer momento) throws IOException {
@@ -72,6 +85,10 @@ public final class MomentoProcess {
             body = JSON.writeValueAsBytes(Map.of("error", e.getMessage()));
             status = 404;
         }
+        answer(exchange, status, body);
+    }
+
+    private static void answer(HttpExchange exchange, int status, byte[] body) throws IOException {
         exchange.getResponseHeaders().set("Content-Type", "application/json");
         exchange.sendResponseHeaders(status, body.length);
         try (OutputStream out = exchange.getResponseBody()) {

@@ -2,6 +2,7 @@ package dev.ordercachesync.job;
 
 import dev.ordercachesync.config.JobParameters;
 import dev.ordercachesync.model.Order;
+import dev.ordercachesync.deadletter.DeadLetterCounters;
 import dev.ordercachesync.deadletter.DeadLetterItems;
 import dev.ordercachesync.deadletter.RejectReason;
 import dev.ordercachesync.testsupport.CacheConvergence;
@@ -231,16 +232,14 @@ class DeadLetterTableEndToEndTest {
         return items;
     }
 
-    /** The deadLetters.* counters of every operator and subtask, summed. */
+    /** The per-reason deadLetters counters of every operator and subtask, summed. */
     private static long deadLettersCounted(JobClient job) {
         long total = 0;
         for (Map.Entry<MetricGroup, Map<String, Metric>> e : METRICS.getMetricsByGroup().entrySet()) {
             List<String> scope = Arrays.asList(e.getKey().getScopeComponents());
-            if (!scope.contains(JOB_NAME) || !"deadLetters".equals(scope.get(scope.size() - 1))) {
-                continue;
-            }
-            for (Metric metric : e.getValue().values()) {
-                total += ((Counter) metric).getCount();
+            Metric counter = e.getValue().get(DeadLetterCounters.COUNTER);
+            if (scope.contains(JOB_NAME) && counter instanceof Counter) {
+                total += ((Counter) counter).getCount();
             }
         }
         return total;

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
@@ -68,13 +69,15 @@ class SinkFaultsEndToEndTest {
                 workload.runFirstHalf(stack.dynamoDb.client(), LocalStack.TABLE);
                 JobUnderTest.awaitConvergence(stack, params, Duration.ofSeconds(120));
 
-                // Several seconds, well inside the default retry budget (10 attempts, at least 11 s of backoff).
-                long outageStart = System.nanoTime();
+                // Six seconds, well inside the default retry budget (10 attempts, at least 11 s of backoff), however
+                // long the emulator takes for the writes that go on during and after it.
                 stack.momento.faults().outage(true);
-                workload.runSecondHalf(stack.dynamoDb.client(), LocalStack.TABLE);
-                TimeUnit.NANOSECONDS.sleep(Math.max(0, outageStart + TimeUnit.SECONDS.toNanos(6) - System.nanoTime()));
+                CompletableFuture<OrderWorkload.Summary> writes = CompletableFuture.supplyAsync(
+                        () -> workload.runSecondHalf(stack.dynamoDb.client(), LocalStack.TABLE));
+                TimeUnit.SECONDS.sleep(6);
                 assertThat(job.getJobStatus().get()).as("still running during the outage").isEqualTo(JobStatus.RUNNING);
                 stack.momento.faults().outage(false);
+                writes.get(120, TimeUnit.SECONDS);
 
                 Map<String, String> cache = JobUnderTest.awaitConvergence(stack, params, Duration.ofSeconds(120));
                 assertThat(cache).containsExactlyInAnyOrderEntriesOf(JobUnderTest.expectedFromTable(stack, params).get());

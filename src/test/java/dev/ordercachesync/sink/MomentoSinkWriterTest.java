@@ -33,11 +33,15 @@ class MomentoSinkWriterTest {
     }
 
     private MomentoSinkWriter writer(String cache, int maxInFlight, int maxAttempts) {
+        return writer(cache, maxInFlight, maxAttempts, SinkBudget.adaptive());
+    }
+
+    private MomentoSinkWriter writer(String cache, int maxInFlight, int maxAttempts, SinkBudget budget) {
         MomentoConnection connection = MomentoConnection.local(cache, "127.0.0.1", server.port(),
                 Duration.ofSeconds(2), Duration.ofMinutes(5));
         return new MomentoSinkWriter(new MomentoCacheOperations(connection.openClient(), cache),
-                new RetryBackoff(Duration.ofMillis(5), Duration.ofMillis(50)), maxInFlight, maxAttempts,
-                InternalSinkWriterMetricGroup.wrap(UnregisteredMetricGroups.createUnregisteredOperatorMetricGroup()));
+                new RetryBackoff(Duration.ofMillis(5), Duration.ofMillis(50)), maxInFlight, maxAttempts, budget,
+                Duration.ofSeconds(2), InternalSinkWriterMetricGroup.wrap(UnregisteredMetricGroups.createUnregisteredOperatorMetricGroup()));
     }
 
     private static int indexOf(String value) {
@@ -137,5 +141,56 @@ class MomentoSinkWriterTest {
         // Three attempts of the SDK's four calls each: new data did not restart the count or skip a backoff.
         assertThat(server.operationCounts().get(RpcNames.SET)).isLessThanOrEqualTo(12L);
         w.close();
+    }
+
+    private static String valueOfBytes(int bytes, int i) {
+        String tag = "v-" + i;
+        return tag + "x".repeat(bytes - tag.length());
+    }
+
+    @Test
+    void throttledCallsWaitAndGoAgainWithoutUsingUpAttempts() throws Exception {
+        // Far less than the writes need, and a single attempt: one throttled call counted as a failure would fail.
+        server.faults().quota(200);
+        try (MomentoSinkWriter w = writer("pizza", 16, 1)) {
+            for (int i = 0; i < 300; i++) {
+                w.write(CacheMutation.put("order-" + i, valueOfBytes(1500, i), TTL), null);
+                w.write(CacheMutation.put("all-orders", "[" + i + "]", TTL), null);
+            }
+            w.flush(false);
+        }
+        assertThat(server.quotaStats().callsRefused).as("the quota did refuse calls").isPositive();
+        for (int i = 0; i < 300; i++) {
+            assertThat(server.snapshot("pizza")).containsEntry("order-" + i, valueOfBytes(1500, i));
+        }
+        assertThat(server.snapshot("pizza")).containsEntry("all-orders", "[299]");
+        assertThat(server.writeHistory("pizza", "all-orders").size())
+                .as("while throttled, newer writes replaced waiting ones").isLessThan(300);
+    }
+
+    @Test
+    void aBudgetWithinTheQuotaKeepsRefusalsRare() throws Exception {
+        server.faults().quota(100);
+        try (MomentoSinkWriter w = writer("pizza", 16, 1, new SinkBudget(200, 0, 2))) {
+            for (int i = 0; i < 300; i++) {
+                w.write(CacheMutation.put("order-" + i, "v-" + i, TTL), null);
+            }
+            w.flush(false);
+        }
+        assertThat(server.quotaStats().callsAdmitted).isGreaterThanOrEqualTo(300);
+        assertThat(server.quotaStats().refusedPerAdmitted()).as(server.quotaStats().toString()).isLessThanOrEqualTo(0.02);
+    }
+
+    @Test
+    void closeWaitsForCallsInFlight() {
+        server.faults().latency(RpcNames.SET, 500);
+        MomentoSinkWriter w = writer("pizza", 4, 3);
+        try {
+            w.write(CacheMutation.put("late", "landed", TTL), null);
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+        w.close();
+        assertThat(server.snapshot("pizza")).as("the write in flight landed before close returned").containsEntry("late", "landed");
     }
 }

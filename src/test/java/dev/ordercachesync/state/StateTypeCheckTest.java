@@ -62,7 +62,7 @@ class StateTypeCheckTest {
         StateTypeCheck.requireNoKryo(Map.of(
                 OperatorIds.SEQUENCER, new OrderSequencer(contract, Duration.ofHours(1), Duration.ofHours(48)).declaredState(),
                 OperatorIds.LIST_MATERIALIZER,
-                new ListViewMaterializer(contract, 100, Duration.ofMillis(100), Duration.ofHours(1)).declaredState()),
+                new ListViewMaterializer(contract, 100, Duration.ofMillis(100), Duration.ofHours(1), 20).declaredState()),
                 new ExecutionConfig());
     }
 
@@ -164,7 +164,7 @@ class StateTypeCheckTest {
             assertThat(openedStateNames(harness.getOperator().getKeyedStateBackend()))
                     .containsExactlyInAnyOrderElementsOf(names(sequencer.declaredState()));
         }
-        ListViewMaterializer lists = new ListViewMaterializer(contract, 100, Duration.ofMillis(100), Duration.ofHours(1));
+        ListViewMaterializer lists = new ListViewMaterializer(contract, 100, Duration.ofMillis(100), Duration.ofHours(1), 20);
         try (KeyedOneInputStreamOperatorTestHarness<String, ListDelta, CacheMutation> harness =
                      ProcessFunctionTestHarnesses.forKeyedProcessFunction(lists, d -> d.listKey, Types.STRING)) {
             harness.open();

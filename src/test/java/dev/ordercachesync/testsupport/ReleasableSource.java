@@ -22,13 +22,13 @@ public final class ReleasableSource implements SourceFunction<RawStreamRecord> {
     private static final Map<String, CountDownLatch> RELEASES = new ConcurrentHashMap<>();
 
     private final String id = UUID.randomUUID().toString();
-    /** json, shardId, sequenceNumber per record: RawStreamRecord itself is not Serializable. */
+    /** json, shardId, sequenceNumber, approximate creation time per record: RawStreamRecord itself is not Serializable. */
     private final List<String[]> records = new ArrayList<>();
     private volatile boolean cancelled;
 
     public ReleasableSource(List<RawStreamRecord> toEmit) {
         for (RawStreamRecord r : toEmit) {
-            records.add(new String[] {r.json, r.shardId, r.sequenceNumber});
+            records.add(new String[] {r.json, r.shardId, r.sequenceNumber, Long.toString(r.approximateCreationMillis)});
         }
         RELEASES.put(id, new CountDownLatch(1));
     }
@@ -45,7 +45,7 @@ public final class ReleasableSource implements SourceFunction<RawStreamRecord> {
     public void run(SourceContext<RawStreamRecord> ctx) throws Exception {
         for (String[] r : records) {
             synchronized (ctx.getCheckpointLock()) {
-                ctx.collect(new RawStreamRecord(r[0], r[1], r[2]));
+                ctx.collect(new RawStreamRecord(r[0], r[1], r[2], Long.parseLong(r[3])));
             }
         }
         CountDownLatch released = RELEASES.get(id);

@@ -23,7 +23,7 @@ class ListViewMaterializerTest {
     @BeforeEach
     void open() throws Exception {
         harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
-                new ListViewMaterializer(contract, CAP, FLUSH, TTL), d -> d.listKey, Types.STRING);
+                new ListViewMaterializer(contract, CAP, FLUSH, TTL, 1_000_000), d -> d.listKey, Types.STRING);
         harness.setProcessingTime(1_000);
         harness.open();
     }
@@ -145,18 +145,24 @@ class ListViewMaterializerTest {
     }
 
     @Test
-    void liveListsAreRewrittenBeforeTheirTtlRunsOut() throws Exception {
+    void liveListsAreRefreshedBeforeTheirTtlRunsOut() throws Exception {
         upsert("alice", summary("o1", "2026-11-23T10:00:00Z", "SUBMITTED"));
         harness.setProcessingTime(1_200);
         String first = drain().get(0).value;
 
-        harness.setProcessingTime(1_200 + TTL.toMillis() / 2);
-        List<CacheMutation> refreshed = drain();
-        assertThat(refreshed).hasSize(1);
-        assertThat(refreshed.get(0).value).isEqualTo(first);
-
-        harness.setProcessingTime(1_200 + TTL.toMillis());
-        assertThat(drain()).as("and again at the next half TTL").hasSize(1);
+        long lastWrite = 1_200;
+        int refreshes = 0;
+        for (long t = 1_300; t <= 1_200 + 4 * TTL.toMillis(); t += 100) {
+            harness.setProcessingTime(t);
+            for (CacheMutation m : drain()) {
+                assertThat(m.refresh).isTrue();
+                assertThat(m.value).isEqualTo(first);
+                lastWrite = t;
+                refreshes++;
+            }
+            assertThat(t - lastWrite).as("never older than three quarters of the TTL").isLessThanOrEqualTo(TTL.toMillis() * 3 / 4);
+        }
+        assertThat(refreshes).as("about two per TTL").isBetween(7, 9);
     }
 
     @Test

@@ -28,7 +28,7 @@ class ListViewMaterializerValueBoundTest {
     @BeforeEach
     void open() throws Exception {
         harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
-                new ListViewMaterializer(contract, 1000, FLUSH, TTL), d -> d.listKey, Types.STRING);
+                new ListViewMaterializer(contract, 1000, FLUSH, TTL, 1_000_000), d -> d.listKey, Types.STRING);
         harness.setProcessingTime(now);
         harness.open();
     }

@@ -14,9 +14,26 @@ final class OperationStats {
 
     private final ConcurrentHashMap<String, LongAdder> callsByRpc = new ConcurrentHashMap<>();
     private final AtomicLong appliedWrites = new AtomicLong();
+    private final LongAdder meteredCallsAdmitted = new LongAdder();
+    private final LongAdder meteredOperationsAdmitted = new LongAdder();
+    private final LongAdder callsOverQuota = new LongAdder();
 
     void recordCall(String rpc) {
         callsByRpc.computeIfAbsent(rpc, name -> new LongAdder()).increment();
+    }
+
+    /** A data-plane call passed every fault and the quota (if any) and is served. */
+    void recordAdmitted(long operations) {
+        meteredCallsAdmitted.increment();
+        meteredOperationsAdmitted.add(operations);
+    }
+
+    void recordOverQuota() {
+        callsOverQuota.increment();
+    }
+
+    QuotaStats quotaStats() {
+        return new QuotaStats(meteredCallsAdmitted.sum(), meteredOperationsAdmitted.sum(), callsOverQuota.sum());
     }
 
     void recordAppliedWrite() {

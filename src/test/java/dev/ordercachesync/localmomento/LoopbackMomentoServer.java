@@ -133,6 +133,11 @@ public final class LoopbackMomentoServer implements AutoCloseable {
         return stats.appliedWrites();
     }
 
+    /** Data-plane calls served and refused by the quota ({@link FaultPlan#quota}), with their metered operations. */
+    public QuotaStats quotaStats() {
+        return stats.quotaStats();
+    }
+
     /** Calls received per RPC name ({@link RpcNames}), counted on arrival: retries and failed attempts included. */
     public Map<String, Long> operationCounts() {
         return stats.callsByRpc();

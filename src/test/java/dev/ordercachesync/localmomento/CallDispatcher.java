@@ -38,9 +38,20 @@ final class CallDispatcher {
         this.scheduler = scheduler;
     }
 
+    /** A call the quota does not meter (the control plane). */
     <T> void dispatch(String rpc, StreamObserver<T> observer, Handler<T> handler) {
+        dispatch(rpc, 0, observer, handler);
+    }
+
+    /** @param meteredOperations the call's cost against the quota */
+    <T> void dispatch(String rpc, long meteredOperations, StreamObserver<T> observer, Handler<T> handler) {
         stats.recordCall(rpc);
-        Verdict verdict = faults.decide(rpc);
+        Verdict verdict = faults.decide(rpc, meteredOperations);
+        if (verdict.isOverQuota()) {
+            stats.recordOverQuota();
+        } else if (meteredOperations > 0 && verdict.failure() == null && !verdict.isBlackHole()) {
+            stats.recordAdmitted(meteredOperations);
+        }
         if (verdict.isBlackHole()) {
             // Not answering leaves the call open until the client's deadline or cancellation ends it.
             LOG.debug("black-holing a {} call", rpc);

@@ -12,6 +12,7 @@ import java.util.Random;
  * either says so, the latencies of both are added, and the first injected failure wins (own-name rule first;
  * within a rule: fail-next, then throttle, then random). An injected failure is answered after the latency,
  * like a slow error from a real server. An outage overrides everything and answers UNAVAILABLE at once.
+ * A {@link #quota metered quota} is checked last, for data-plane calls the other faults let through.
  *
  * <p>All decisions are made when a call arrives, under one lock, from one seeded {@link Random}, so a test
  * that sends calls one at a time sees the same sequence on every run.
@@ -22,6 +23,7 @@ public final class FaultPlan {
     private Random random;
     private final Map<String, FaultRule> rules = new HashMap<>();
     private boolean outage;
+    private MeteredQuota quota;
 
     FaultPlan(long seed) {
         this.seed = seed;
@@ -71,6 +73,19 @@ public final class FaultPlan {
         return this;
     }
 
+    /**
+     * Models the namespace's quota: get, set and delete together may spend {@code opsPerSecond} metered operations
+     * per second (one per started KiB of key and value); a call beyond it answers RESOURCE_EXHAUSTED, which the SDK
+     * reports as LIMIT_EXCEEDED. 0 switches the quota off.
+     */
+    public synchronized FaultPlan quota(int opsPerSecond) {
+        if (opsPerSecond < 0) {
+            throw new IllegalArgumentException("opsPerSecond must not be negative, got " + opsPerSecond);
+        }
+        this.quota = opsPerSecond == 0 ? null : new MeteredQuota(opsPerSecond, System.nanoTime());
+        return this;
+    }
+
     /** Calls to {@code rpc} are never answered; the client sees its own deadline expire. */
     public synchronized FaultPlan blackHole(String rpc, boolean on) {
         rule(rpc).blackHole(on);
@@ -91,10 +106,12 @@ public final class FaultPlan {
     public synchronized void clear() {
         rules.clear();
         outage = false;
+        quota = null;
         random = new Random(seed);
     }
 
-    synchronized Verdict decide(String rpc) {
+    /** @param meteredOperations what the call costs against the quota; 0 for calls the quota does not meter */
+    synchronized Verdict decide(String rpc, long meteredOperations) {
         if (outage) {
             return Verdict.fail(Status.UNAVAILABLE.withDescription("loopback outage: server is down"), 0);
         }
@@ -108,6 +125,10 @@ public final class FaultPlan {
         Status failure = own == null ? null : own.drawFailure(rpc, now, random);
         if (failure == null && all != null) {
             failure = all.drawFailure(rpc, now, random);
+        }
+        if (failure == null && quota != null && meteredOperations > 0 && !quota.admit(meteredOperations, now)) {
+            return Verdict.throttled(Status.RESOURCE_EXHAUSTED.withDescription(
+                    "loopback quota: more than " + quota.opsPerSecond() + " metered operations per second"), delay);
         }
         return failure == null ? Verdict.proceed(delay) : Verdict.fail(failure, delay);
     }

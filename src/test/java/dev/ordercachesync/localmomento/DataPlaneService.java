@@ -1,6 +1,7 @@
 package dev.ordercachesync.localmomento;
 
 import com.google.protobuf.ByteString;
+import dev.ordercachesync.model.MomentoMetering;
 import grpc.cache_client.ECacheResult;
 import grpc.cache_client.ScsGrpc;
 import grpc.cache_client._DeleteRequest;
@@ -39,7 +40,8 @@ final class DataPlaneService extends ScsGrpc.ScsImplBase {
     public void get(_GetRequest request, StreamObserver<_GetResponse> observer) {
         // Read the header here: a delayed handler runs on a scheduler thread, outside the call's context.
         String cacheName = CacheNameInterceptor.currentCacheName();
-        dispatcher.dispatch(RpcNames.GET, observer, () -> {
+        // Charged for its key only: the quota decides before the value is read.
+        dispatcher.dispatch(RpcNames.GET, MomentoMetering.operations(request.getCacheKey().size(), 0), observer, () -> {
             ByteString value = keyspace(cacheName).get(request.getCacheKey(), clockMillis.getAsLong());
             return value == null
                     ? MISS
@@ -50,7 +52,8 @@ final class DataPlaneService extends ScsGrpc.ScsImplBase {
     @Override
     public void set(_SetRequest request, StreamObserver<_SetResponse> observer) {
         String cacheName = CacheNameInterceptor.currentCacheName();
-        dispatcher.dispatch(RpcNames.SET, observer, () -> {
+        long cost = MomentoMetering.operations(request.getCacheKey().size(), request.getCacheBody().size());
+        dispatcher.dispatch(RpcNames.SET, cost, observer, () -> {
             Keyspace keyspace = keyspace(cacheName);
             if (request.getTtlMilliseconds() == 0) {
                 throw Status.INVALID_ARGUMENT.withDescription("ttl_milliseconds must be positive").asException();
@@ -69,7 +72,7 @@ final class DataPlaneService extends ScsGrpc.ScsImplBase {
     @Override
     public void delete(_DeleteRequest request, StreamObserver<_DeleteResponse> observer) {
         String cacheName = CacheNameInterceptor.currentCacheName();
-        dispatcher.dispatch(RpcNames.DELETE, observer, () -> {
+        dispatcher.dispatch(RpcNames.DELETE, MomentoMetering.operations(request.getCacheKey().size(), 0), observer, () -> {
             Keyspace keyspace = keyspace(cacheName);
             synchronized (keyspace) {
                 keyspace.delete(request.getCacheKey());
