@@ -1,6 +1,7 @@
 package dev.ordercachesync.source.scan;
 
 import dev.ordercachesync.config.JobParameters;
+import dev.ordercachesync.metrics.CloudWatchMetrics;
 import dev.ordercachesync.source.TableStreams;
 import org.apache.flink.api.connector.source.SourceEvent;
 import org.apache.flink.api.connector.source.SplitEnumerator;
@@ -193,7 +194,7 @@ final class TableScanEnumerator implements SplitEnumerator<ScanSplit, ScanEnumer
     }
 
     private void registerMetrics() {
-        MetricGroup metrics = context.metricGroup().addGroup("tableBootstrap");
+        MetricGroup metrics = CloudWatchMetrics.of(context.metricGroup()).addGroup("tableBootstrap");
         metrics.gauge("run", () -> state.run);
         metrics.gauge("itemsScanned", state::itemsScanned);
         metrics.gauge("approximateItemCount", () -> state.approximateItemCount);

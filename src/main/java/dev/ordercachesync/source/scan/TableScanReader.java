@@ -2,6 +2,7 @@ package dev.ordercachesync.source.scan;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ordercachesync.config.JobParameters;
+import dev.ordercachesync.metrics.CloudWatchMetrics;
 import dev.ordercachesync.model.TableRow;
 import dev.ordercachesync.source.ItemImages;
 import dev.ordercachesync.source.TableStreams;
@@ -77,7 +78,7 @@ final class TableScanReader implements SourceReader<TableRow, ScanSplit> {
             t.setDaemon(true);
             return t;
         });
-        MetricGroup metrics = context.metricGroup().addGroup("tableBootstrap");
+        MetricGroup metrics = CloudWatchMetrics.of(context.metricGroup()).addGroup("tableBootstrap");
         itemsScanned = metrics.counter("itemsScanned");
         pagesRead = metrics.counter("pagesRead");
         pagesThrottled = metrics.counter("pagesThrottled");
