@@ -91,13 +91,25 @@ public final class BootstrapBenchmark {
                     Thread.sleep(20);
                 }
                 long first = System.nanoTime();
+                Map<String, String> details = new HashMap<>();
+                for (Map.Entry<String, String> e : expected.entrySet()) {
+                    if (e.getValue().startsWith("{")) {
+                        details.put(e.getKey(), e.getValue());
+                    }
+                }
+                // Detail views are written as rows are applied; lists follow at their metered pace.
+                while (!momento.snapshot(CACHE).entrySet().containsAll(details.entrySet())) {
+                    check(deadline, "the detail views did not arrive");
+                    Thread.sleep(50);
+                }
+                long scanned = System.nanoTime();
                 while (!momento.snapshot(CACHE).equals(expected)) {
                     check(deadline, "the cache did not converge");
                     Thread.sleep(100);
                 }
                 long done = System.nanoTime();
-                report(o, items.size(), itemBytes, readCapacity, (done - first) / 1e9,
-                        cpu.coresBetween(first, done), momento, expected, jobName);
+                report(o, items.size(), itemBytes, readCapacity, (scanned - first) / 1e9, (done - first) / 1e9,
+                        cpu.coresBetween(first, scanned), momento, expected, jobName);
             } finally {
                 job.cancel().get();
             }
@@ -142,7 +154,7 @@ public final class BootstrapBenchmark {
     }
 
     private static void report(Map<String, String> o, int items, long itemBytes, int readCapacity, double seconds,
-                               double cores, LoopbackMomentoServer momento, Map<String, String> views, String jobName)
+                               double convergedSeconds, double cores, LoopbackMomentoServer momento, Map<String, String> views, String jobName)
             throws Exception {
         double itemsPerSecond = items / seconds;
         long unitsConsumed = BenchMetrics.sum(jobName, "readUnitsConsumed");
@@ -166,10 +178,11 @@ public final class BootstrapBenchmark {
                         + "Momento server in this JVM.%n%n", o))
                 .append("| figure | value |\n|---|---|\n")
                 .append(row("items scanned", String.format(Locale.ROOT, "%,d (avg %,d bytes)", items, itemBytes / items)))
-                .append(row("scan + cache convergence time", String.format(Locale.ROOT, "%.1f s", seconds)))
+                .append(row("scan time (first cache write to the last detail view)", String.format(Locale.ROOT, "%.1f s", seconds)))
+                .append(row("until the cache equals the contract (lists at their metered pace)", String.format(Locale.ROOT, "%.1f s", convergedSeconds)))
                 .append(row("bootstrap throughput", String.format(Locale.ROOT, "%,.0f items/s at a budget of %d RCU/s", itemsPerSecond, readCapacity)))
                 .append(row("what the budget allows", String.format(Locale.ROOT, "%,.0f items/s (4 KB per unit, strongly consistent)", allowedItemsPerSecond)))
-                .append(row("read units consumed", String.format(Locale.ROOT, "%,d (%.1f RCU/s); throttled pages %d", unitsConsumed, unitsPerSecond, throttled)))
+                .append(row("read units consumed", String.format(Locale.ROOT, "%,d (%.1f RCU/s over the scan); throttled pages %d", unitsConsumed, unitsPerSecond, throttled)))
                 .append(row("Momento calls per scanned item", String.format(Locale.ROOT, "%.2f (%,d sets, %,d deletes)", (double) (sets + deletes) / items, sets, deletes)))
                 .append(row("metered KiB of the final views per item", String.format(Locale.ROOT, "%.2f", (double) meteredKib / items)))
                 .append(row("job CPU per scanned item", String.format(Locale.ROOT, "%.3f ms (%.2f cores busy; includes the loopback server)", cores * seconds * 1000 / items, cores)))

@@ -50,7 +50,7 @@ final class TableScanReader implements SourceReader<TableRow, ScanSplit> {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final long BACKOFF_BASE_MILLIS = 100;
     private static final long BACKOFF_CAP_MILLIS = 20_000;
-    /** Strongly consistent reads cost one unit per started 4 KB; used when the service does not say. */
+    /** Strongly consistent reads cost one unit per started 4 KB of a page's items. */
     private static final int BYTES_PER_READ_UNIT = 4096;
 
     private final SourceReaderContext context;
@@ -126,8 +126,10 @@ final class TableScanReader implements SourceReader<TableRow, ScanSplit> {
             bytes += json.getBytes(StandardCharsets.UTF_8).length;
             output.collect(TableRow.item(json, split.run, split.runStartedAt, split.streamArn));
         }
+        // DynamoDB charges a page its items' size in started 4 KB units; an emulator may report less, never more.
+        double estimate = Math.max(1, Math.ceil((double) bytes / BYTES_PER_READ_UNIT));
         double units = page.consumedCapacity() != null && page.consumedCapacity().capacityUnits() != null
-                ? page.consumedCapacity().capacityUnits() : Math.max(1, Math.ceil((double) bytes / BYTES_PER_READ_UNIT));
+                ? Math.max(page.consumedCapacity().capacityUnits(), estimate) : estimate;
         budget.charge(units, System.nanoTime());
         readUnits.inc(Math.round(units));
         pagesRead.inc();
