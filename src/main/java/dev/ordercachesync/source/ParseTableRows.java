@@ -58,8 +58,11 @@ public class ParseTableRows extends ProcessFunction<TableRow, OrderChange> {
             }
         } catch (InvalidStreamRecordException e) {
             deadLetters.count(e.reason());
-            ctx.output(DeadLetter.OUTPUT, DeadLetter.of(e.reason(), e.getMessage(), e.orderId(), null, null,
-                    ctx.timerService().currentProcessingTime(), row.json));
+            DeadLetter letter = DeadLetter.of(e.reason(), e.getMessage(), e.orderId(), null, null,
+                    ctx.timerService().currentProcessingTime(), row.json);
+            // No stream position to name it: one item per run and row, so a resumed scan overwrites it.
+            letter.id = "scan#" + row.run + "#" + (e.orderId() != null ? e.orderId() : Integer.toHexString(row.json.hashCode()));
+            ctx.output(DeadLetter.OUTPUT, letter);
         }
     }
 }
