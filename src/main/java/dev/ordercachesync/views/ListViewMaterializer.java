@@ -26,6 +26,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
@@ -76,6 +77,9 @@ public class ListViewMaterializer extends KeyedProcessFunction<String, ListDelta
     private transient Counter listsRefreshed;
     private transient Counter rendersUnchanged;
     private transient Counter entriesRead;
+    private transient Counter renderNanos;
+    private transient Counter allOrdersRenders;
+    private transient Counter allOrdersRenderNanos;
     private transient Counter deltasCoalesced;
     private transient Counter deltasWithoutEffect;
     private transient DeadLetterCounters deadLetters;
@@ -145,6 +149,10 @@ public class ListViewMaterializer extends KeyedProcessFunction<String, ListDelta
         listsRefreshed = metrics.counter("listsRefreshed");
         rendersUnchanged = metrics.counter("listRendersUnchanged");
         entriesRead = metrics.counter("listEntriesRead");
+        renderNanos = metrics.counter("listRenderNanos");
+        // all-orders is the list that grows with the deployment's history: its own figures show what that costs.
+        allOrdersRenders = metrics.counter("allOrdersRenders");
+        allOrdersRenderNanos = metrics.counter("allOrdersRenderNanos");
         deltasCoalesced = metrics.counter("listDeltasCoalesced");
         deltasWithoutEffect = metrics.counter("listDeltasWithoutEffect");
         refreshesDeferred = metrics.counter("listRefreshesDeferred");
@@ -240,10 +248,18 @@ public class ListViewMaterializer extends KeyedProcessFunction<String, ListDelta
             ctx.timerService().deleteProcessingTimeTimer(pendingRefresh);
         }
         refreshAt.clear();
-        render(ctx, out, now, isRefresh && pendingFlush == null);
+        long started = System.nanoTime();
+        render(ctx, out, now, isRefresh);
+        long took = System.nanoTime() - started;
+        renderNanos.inc(took);
+        if (isAllOrders(ctx.getCurrentKey())) {
+            allOrdersRenders.inc();
+            allOrdersRenderNanos.inc(took);
+        }
     }
 
-    private void render(OnTimerContext ctx, Collector<CacheMutation> out, long now, boolean refreshOnly) throws Exception {
+    /** Renders the list; an unchanged value is written only when its refresh is due ({@code refreshDue}). */
+    private void render(OnTimerContext ctx, Collector<CacheMutation> out, long now, boolean refreshDue) throws Exception {
         String listKey = ctx.getCurrentKey();
         ListRendering last = renderingWithRankedIndex();
         List<OrderSummary> newest = newestEntries();
@@ -278,7 +294,7 @@ public class ListViewMaterializer extends KeyedProcessFunction<String, ListDelta
             ctx.output(DeadLetter.OUTPUT, letter);
             return;
         }
-        if (unchanged && !refreshOnly && !last.oversized) {
+        if (unchanged && !refreshDue && !last.oversized) {
             // A change outside the newest entries, or undone before the flush: the cache holds this value already.
             rendersUnchanged.inc();
         } else if (unchanged && !last.oversized) {
@@ -315,16 +331,22 @@ public class ListViewMaterializer extends KeyedProcessFunction<String, ListDelta
                 boundary = rank;
             }
         } else {
-            // Keeps the maxEntries newest seen so far; its head is the oldest of them.
-            PriorityQueue<OrderSummary> kept = new PriorityQueue<>(Math.min(maxEntries, 1024) + 1, CacheContract.LIST_ORDER.reversed());
-            for (OrderSummary s : members.values()) {
+            // Unordered iteration: the maxEntries-th smallest rank first (a bounded max-heap of ranks, no parsing),
+            // then every entry up to that rank, ties included.
+            PriorityQueue<Long> smallest = new PriorityQueue<>(Math.min(maxEntries, 1024) + 1, Comparator.reverseOrder());
+            for (Tuple2<Long, String> key : ranked.keys()) {
                 read++;
-                kept.add(s);
-                if (kept.size() > maxEntries) {
-                    kept.poll();
+                smallest.add(key.f0);
+                if (smallest.size() > maxEntries) {
+                    smallest.poll();
                 }
             }
-            taken.addAll(kept);
+            long boundary = smallest.isEmpty() ? Long.MIN_VALUE : smallest.peek();
+            for (Map.Entry<Tuple2<Long, String>, OrderSummary> e : ranked.entries()) {
+                if (e.getKey().f0 <= boundary) {
+                    taken.add(e.getValue());
+                }
+            }
         }
         entriesRead.inc(read);
         List<OrderSummary> sorted = CacheContract.newestFirst(taken);

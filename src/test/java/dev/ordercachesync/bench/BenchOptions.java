@@ -9,7 +9,12 @@ import java.util.Locale;
 final class BenchOptions {
     long latencyMillis = 2;
     List<Integer> parallelisms = Arrays.asList(1, 2);
-    List<Integer> sizes = Arrays.asList(1_000, 10_000, 50_000);
+    List<Integer> sizes = Arrays.asList(1_000, 50_000, 200_000);
+    /** REJECTED orders loaded before the scaling sizes; they stay in all-orders throughout. */
+    int rejected = 100_000;
+    /** Live orders held, and the cache-ttl, of the steady-state refresh run. */
+    int refreshOrders = 10_000;
+    String refreshTtl = "10s";
     int orders = 4_000;
     int creators = 100;
     long waveIntervalMillis = 200;
@@ -27,7 +32,9 @@ final class BenchOptions {
             "usage: Benchmark [flags]",
             "  --latency-ms N            latency injected into every Momento RPC (default 2)",
             "  --parallelism 1,2         job parallelisms to measure (default 1,2)",
-            "  --sizes 1000,10000,50000  live orders for the scaling runs (default 1000,10000,50000)",
+            "  --sizes 1000,50000,200000 live orders for the scaling runs (default 1000,50000,200000)",
+            "  --rejected N              REJECTED orders loaded first for the scaling runs, kept in all-orders (default 100000)",
+            "  --refresh-orders N        live orders of the steady-state refresh run (default 10000)",
             "  --orders N                orders in the main recorded workload (default 4000, ~5 changes each)",
             "  --creators N              distinct creators (default 100)",
             "  --wave-interval-ms N      time between waves when the workload is replayed at its pace (default 200)",
@@ -51,6 +58,8 @@ final class BenchOptions {
                 o.orders = 300;
                 o.baselineChanges = 150;
                 o.sizes = Arrays.asList(500, 2_000);
+                o.rejected = 1_000;
+                o.refreshOrders = 1_000;
                 o.batchChanges = 1_000;
                 o.baselineBatchChanges = 40;
                 o.dynamoDbChanges = 400;
@@ -73,6 +82,12 @@ final class BenchOptions {
                     break;
                 case "--sizes":
                     o.sizes = positiveList(flag, v);
+                    break;
+                case "--rejected":
+                    o.rejected = (int) nonNegative(flag, v);
+                    break;
+                case "--refresh-orders":
+                    o.refreshOrders = (int) positive(flag, v);
                     break;
                 case "--orders":
                     o.orders = (int) positive(flag, v);

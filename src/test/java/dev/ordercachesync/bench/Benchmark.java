@@ -5,9 +5,11 @@ import dev.ordercachesync.localmomento.LoopbackMomentoServer;
 import dev.ordercachesync.localmomento.RpcNames;
 import dev.ordercachesync.model.Order;
 import dev.ordercachesync.sink.MomentoConnection;
+import dev.ordercachesync.testsupport.OrderTable;
 import dev.ordercachesync.views.CacheContract;
 import momento.sdk.CacheClient;
 import momento.sdk.responses.cache.SetResponse;
+import org.apache.flink.util.TimeUtils;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -105,6 +107,7 @@ public final class Benchmark {
             figures.viaDynamoDb = viaDynamoDb(main.prefix(options.dynamoDbChanges), options.scalingParallelism());
         }
         scaling();
+        refreshTraffic();
 
         cpu.close();
         figures.loadAfter = Machine.loadAverage();
@@ -148,6 +151,7 @@ public final class Benchmark {
         long[] began = new long[n];
         long busy = 0;
         Map<String, Long> before = server.operationCounts();
+        long meteredReads;
         try (LambdaBaseline lambda = baseline(cache)) {
             long start = System.nanoTime();
             for (Change c : recording.changes) {
@@ -161,6 +165,7 @@ public final class Benchmark {
                 busy += System.nanoTime() - began[c.index];
             }
             check(lambda.recordsHandled() == n, "baseline handled " + lambda.recordsHandled() + " of " + n + " changes");
+            meteredReads = lambda.meteredReads();
             figures.sanity.add("baseline: handled " + n + " of " + n + " changes of the main workload");
         }
         Figures.Side side = new Figures.Side();
@@ -169,6 +174,7 @@ public final class Benchmark {
         side.pacedOps = Figures.Ops.between(before, server.operationCounts());
         side.flatOutOps = side.pacedOps;
         side.pacedBytes = writes.bytes.sum();
+        side.pacedMetered = writes.metered.sum() + meteredReads;
         side.seconds = busy / 1e9;
         side.changesPerSecond = n / side.seconds;
         checkCache(cache, recording.finalOrders(), "baseline");
@@ -213,6 +219,7 @@ public final class Benchmark {
             side.pacedCores = cpu.coresBetween(segment.startNanos, last);
             side.pacedOps = Figures.Ops.between(before, server.operationCounts());
             side.pacedBytes = writes.bytes.sum();
+            side.pacedMetered = writes.metered.sum();
             figures.sanity.add(job.checkEveryChangeApplied() + "; cache equals the contract");
             side.listWritesPerChange = (double) job.metric("listsRendered") / main.size();
 
@@ -277,6 +284,7 @@ public final class Benchmark {
                     CONVERGE_TIMEOUT_MILLIS);
             side.pacedOps = Figures.Ops.between(before, server.operationCounts());
             side.pacedBytes = writes.bytes.sum();
+            side.pacedMetered = writes.metered.sum();
             figures.sanity.add(route.checkEveryChangeApplied(recording.size()) + "; cache equals the contract");
             Visibility v = visibility(recording, route.acknowledged, writes, "job via DynamoDB (moto)");
             double[] fresh = new double[recording.size()];
@@ -308,13 +316,23 @@ public final class Benchmark {
         String cache = "job-scaling";
         Path savepoints = Paths.get("target", "bench-savepoints", Long.toString(System.currentTimeMillis()));
         WriteLog.CacheWrites writes = log.watch(cache, false);
-        say("Scaling at parallelism " + parallelism + ": live orders " + options.sizes + ", " + options.batchChanges
-                + " changes measured at each ...");
-        try (JobRun job = JobRun.start("bench-scaling", parallelism, cache, server, writes, options)) {
+        say("Scaling at parallelism " + parallelism + " on RocksDB: " + options.rejected + " REJECTED orders, then live orders "
+                + options.sizes + ", " + options.batchChanges + " changes measured at each ...");
+        figures.rejectedOrders = options.rejected;
+        // Lists written as soon as the flush interval allows: this section measures what a flush costs, not the pacing.
+        Map<String, String> unpaced = Map.of(JobParameters.LIST_WRITE_KIB_PER_SECOND, "1000000");
+        try (JobRun job = JobRun.start("bench-scaling", parallelism, cache, server, writes, options, unpaced, true)) {
+            if (options.rejected > 0) {
+                Recording rejected = generator.preload("rejected", options.rejected, OrderTable.STATUS_REJECTED);
+                rejected.applyTo(live);
+                job.awaitConverged(job.release(rejected, 0), expected(live), () -> server.snapshot(cache), CONVERGE_TIMEOUT_MILLIS);
+            }
+            int liveBefore = 0;
             for (int size : options.sizes) {
                 Figures.Scale scale = new Figures.Scale();
                 scale.liveOrders = size;
-                Recording preload = generator.preload("preload-" + size, size - live.size());
+                Recording preload = generator.preload("preload-" + size, size - liveBefore);
+                liveBefore = size;
                 preload.applyTo(live);
                 ReplayFeed.Segment loading = job.release(preload, 0);
                 job.awaitConverged(loading, expected(live), () -> server.snapshot(cache), CONVERGE_TIMEOUT_MILLIS);
@@ -327,23 +345,90 @@ public final class Benchmark {
                 batch.applyTo(live);
                 Map<String, Long> before = server.operationCounts();
                 long bytesBefore = writes.bytes.sum();
+                long meteredBefore = writes.metered.sum();
+                long nanosBefore = job.metric("allOrdersRenderNanos");
+                long rendersBefore = job.metric("allOrdersRenders");
+                long readBefore = job.metric("listEntriesRead");
+                long allRendersBefore = renders(job);
+                scale.allOrdersMembers = (int) live.values().stream().filter(o -> CacheContract.listedInAllOrders(o.status)).count();
                 ReplayFeed.Segment segment = job.release(batch, 0);
                 long last = job.awaitConverged(segment, expected(live), () -> server.snapshot(cache), CONVERGE_TIMEOUT_MILLIS);
                 scale.jobChanges = batch.size();
                 scale.jobMicrosPerChange = (last - segment.startNanos) / 1e3 / batch.size();
                 scale.jobOps = Figures.Ops.between(before, server.operationCounts());
                 scale.jobBytes = writes.bytes.sum() - bytesBefore;
+                scale.jobMetered = writes.metered.sum() - meteredBefore;
+                long flushes = Math.max(1, job.metric("allOrdersRenders") - rendersBefore);
+                scale.jobMicrosPerFlush = (job.metric("allOrdersRenderNanos") - nanosBefore) / 1e3 / flushes;
+                scale.entriesReadPerFlush = (double) (job.metric("listEntriesRead") - readBefore)
+                        / Math.max(1, renders(job) - allRendersBefore);
                 figures.scales.add(scale);
-                say(String.format("  %,d live orders: job %.0f µs/change, %.2f ops/change, %.1f KB written/change; "
-                                + "savepoint %,d bytes for %,d live orders",
-                        size, scale.jobMicrosPerChange, (double) scale.jobOps.total() / batch.size(),
-                        scale.jobBytes / 1024.0 / batch.size(), scale.savepointBytes, scale.savepointLiveOrders));
+                say(String.format("  %,d live orders (all-orders holds %,d): job %.0f µs/change, %.2f ops/change, %.1f metered "
+                                + "ops/change, %.1f KB written/change; list flush %.0f µs, %.0f entries read; savepoint %,d bytes",
+                        size, scale.allOrdersMembers, scale.jobMicrosPerChange, (double) scale.jobOps.total() / batch.size(),
+                        (double) scale.jobMetered / batch.size(), scale.jobBytes / 1024.0 / batch.size(),
+                        scale.jobMicrosPerFlush, scale.entriesReadPerFlush, scale.savepointBytes));
             }
             figures.sanity.add(job.checkEveryChangeApplied() + "; cache equals the contract after every step");
         }
         for (Figures.Scale scale : figures.scales) {
             baselineScale(scale, liveBeforeBatch.get(scale.liveOrders), batches.get(scale.liveOrders));
         }
+    }
+
+    /** Renders of every kind: changed values written, refreshes, and renders that found the value unchanged. */
+    private static long renders(JobRun job) {
+        return job.metric("listsRendered") + job.metric("listsRefreshed") + job.metric("listRendersUnchanged");
+    }
+
+    /**
+     * Steady state: a job holding live orders that no longer change, with a short cache-ttl, writes only refreshes.
+     * Counted over several TTLs, as writes per second per 10k live orders.
+     */
+    private void refreshTraffic() throws Exception {
+        int parallelism = options.scalingParallelism();
+        String cache = "job-refresh";
+        WriteLog.CacheWrites writes = log.watch(cache, false);
+        Map<String, Order> live = new LinkedHashMap<>();
+        Duration refreshTtl = TimeUtils.parseDuration(options.refreshTtl);
+        say("Refresh traffic at parallelism " + parallelism + ": " + options.refreshOrders + " live orders, cache-ttl "
+                + options.refreshTtl + ", no changes ...");
+        try (JobRun job = JobRun.start("bench-refresh", parallelism, cache, server, writes, options,
+                Map.of(JobParameters.CACHE_TTL, options.refreshTtl), true)) {
+            Recording preload = new WorkloadGenerator(options.seed + 2, options.creators).preload("refresh", options.refreshOrders);
+            preload.applyTo(live);
+            // Not awaitConverged: refreshes keep the cache busy, so it is never quiet for long.
+            ReplayFeed.Segment loading = job.release(preload, 0);
+            Map<String, String> loaded = contract.expectedCache(live.values(), maxListEntries);
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CONVERGE_TIMEOUT_MILLIS);
+            while (!loading.fullyEmitted() || !loaded.equals(server.snapshot(cache))) {
+                check(System.nanoTime() < deadline, "refresh run: the cache did not reach the contract after the pre-load");
+                JobRun.requireRunning(job.client(), job.name);
+                Thread.sleep(200);
+            }
+            // Past the first refreshes of the pre-load's burst, then over three TTLs.
+            Thread.sleep(refreshTtl.toMillis());
+            long writesBefore = writes.writes.sum();
+            long meteredBefore = writes.metered.sum();
+            long start = System.nanoTime();
+            Thread.sleep(3 * refreshTtl.toMillis());
+            double seconds = (System.nanoTime() - start) / 1e9;
+            figures.refreshLiveOrders = options.refreshOrders;
+            figures.refreshTtlSeconds = refreshTtl.getSeconds();
+            figures.refreshWindowSeconds = seconds;
+            figures.refreshWritesPerSecond = (writes.writes.sum() - writesBefore) / seconds;
+            figures.refreshMeteredPerSecond = (writes.metered.sum() - meteredBefore) / seconds;
+            Map<String, String> want = contract.expectedCache(live.values(), maxListEntries);
+            check(want.equals(server.snapshot(cache)), "refresh run: the cache lost keys while idle: "
+                    + JobRun.difference(want, server.snapshot(cache)));
+            figures.sanity.add("refresh run: the cache still equals the contract after " + Math.round(4 * refreshTtl.getSeconds())
+                    + " s without a change, with cache-ttl " + options.refreshTtl);
+        }
+        say(String.format("  %.1f writes/s (%.1f metered ops/s) for %,d live orders at cache-ttl %s: %.1f writes/s per 10k "
+                        + "live orders, %.2f at cache-ttl 1h",
+                figures.refreshWritesPerSecond, figures.refreshMeteredPerSecond, figures.refreshLiveOrders, options.refreshTtl,
+                figures.refreshWritesPerSecond * 10_000 / figures.refreshLiveOrders,
+                figures.refreshWritesPerSecond * 10_000 / figures.refreshLiveOrders * figures.refreshTtlSeconds / 3600.0));
     }
 
     private void baselineScale(Figures.Scale scale, Map<String, Order> liveBefore, Recording batch) throws Exception {
@@ -368,6 +453,7 @@ public final class Benchmark {
             }
             Map<String, Long> before = server.operationCounts();
             long bytesBefore = writes.bytes.sum();
+            long meteredBefore = writes.metered.sum();
             long start = System.nanoTime();
             for (Change c : part.changes) {
                 lambda.handle(c.record);
@@ -378,6 +464,7 @@ public final class Benchmark {
             scale.baselineMillisPerChange = elapsed / 1e6 / part.size();
             scale.baselineOps = Figures.Ops.between(before, server.operationCounts());
             scale.baselineBytes = writes.bytes.sum() - bytesBefore + lambda.bytesRead();
+            scale.baselineMetered = writes.metered.sum() - meteredBefore + lambda.meteredReads();
         }
         figures.sanity.add("baseline at " + scale.liveOrders + " live orders: handled " + part.size() + " of "
                 + part.size() + " changes");

@@ -79,7 +79,7 @@ public final class BootstrapBenchmark {
             JobParameters params = JobParameters.from(values);
             String jobName = "bench-bootstrap";
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism,
-                    JobRun.clusterConfiguration(jobName));
+                    JobRun.clusterConfiguration(jobName, false));
             env.enableCheckpointing(2000);
             OrderCacheSyncPipeline.configure(env, params);
             OrderCacheSyncPipeline.build(env, params);

@@ -66,7 +66,7 @@ final class DynamoDbRoute implements AutoCloseable {
             JobParameters params = JobParameters.from(values);
             String jobName = "bench-dynamodb-p" + parallelism;
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism,
-                    JobRun.clusterConfiguration(jobName));
+                    JobRun.clusterConfiguration(jobName, false));
             env.enableCheckpointing(options.checkpointIntervalMillis);
             OrderCacheSyncPipeline.configure(env, params);
             OrderCacheSyncPipeline.build(env, params);

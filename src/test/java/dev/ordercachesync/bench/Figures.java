@@ -40,6 +40,8 @@ final class Figures {
         double changesPerSecond;
         Ops pacedOps;
         long pacedBytes;
+        /** Momento's metered operations at the recorded pace (per started KiB of each item read or written). */
+        long pacedMetered;
         Ops flatOutOps;
         /** Freshness percentiles in ms at the recorded pace: all views, detail view. */
         double freshP50;
@@ -70,6 +72,14 @@ final class Figures {
         double jobMicrosPerChange;
         Ops jobOps;
         long jobBytes;
+        long jobMetered;
+        /** All-orders members (live and REJECTED) when the batch ran. */
+        int allOrdersMembers;
+        /** The list materializer's time per render during the batch (listRenderNanos / renders), µs. */
+        double jobMicrosPerFlush;
+        /** Entries read from state per render during the batch. */
+        double entriesReadPerFlush;
+        long baselineMetered;
         int baselineChanges;
         double baselineMillisPerChange;
         Ops baselineOps;
@@ -82,6 +92,15 @@ final class Figures {
     /** The job with its real source reading moto's DynamoDB stream; null when skipped. */
     Side viaDynamoDb;
     final List<Scale> scales = new ArrayList<>();
+    /** Steady-state refreshes: live orders held, the run's cache-ttl, and the writes per second measured while idle. */
+    int refreshLiveOrders;
+    long refreshTtlSeconds;
+    double refreshWritesPerSecond;
+    double refreshMeteredPerSecond;
+    double refreshWindowSeconds;
+    /** The state backend of the scaling runs. */
+    String scalingBackend = "rocksdb";
+    int rejectedOrders;
     final List<String> sanity = new ArrayList<>();
     final Map<String, String> machine = new TreeMap<>();
     String loadBefore;

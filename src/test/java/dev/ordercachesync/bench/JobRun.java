@@ -9,6 +9,7 @@ import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
@@ -51,6 +52,13 @@ final class JobRun implements AutoCloseable {
 
     static JobRun start(String name, int parallelism, String cache, LoopbackMomentoServer server,
                         WriteLog.CacheWrites writes, BenchOptions options) throws Exception {
+        return start(name, parallelism, cache, server, writes, options, Map.of(), false);
+    }
+
+    /** With job parameters on top of the benchmark's, and optionally on RocksDB as Managed Flink runs it. */
+    static JobRun start(String name, int parallelism, String cache, LoopbackMomentoServer server,
+                        WriteLog.CacheWrites writes, BenchOptions options, Map<String, String> extraParameters,
+                        boolean rocksDb) throws Exception {
         server.createCache(cache);
         Map<String, String> values = new HashMap<>();
         // Required by the parameters, unused: the replay source stands in for the stream.
@@ -59,10 +67,11 @@ final class JobRun implements AutoCloseable {
         values.put(JobParameters.MOMENTO_CACHE_NAME, cache);
         values.put(JobParameters.PARALLELISM, Integer.toString(parallelism));
         values.put(JobParameters.LIST_FLUSH_INTERVAL, options.listFlushInterval);
+        values.putAll(extraParameters);
         JobParameters params = JobParameters.from(values);
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism,
-                clusterConfiguration(name));
+                clusterConfiguration(name, rocksDb));
         env.enableCheckpointing(options.checkpointIntervalMillis);
         OrderCacheSyncPipeline.configure(env, params);
         ReplayFeed feed = ReplayFeed.open(name, parallelism);
@@ -87,14 +96,21 @@ final class JobRun implements AutoCloseable {
      * No restarts (a failure must fail the benchmark), the benchmark's metric reporter, and checkpoints on disk as on a
      * real cluster: the local default keeps them in JobManager memory, capped at 5 MB, which 50k live orders pass.
      */
-    static Configuration clusterConfiguration(String jobName) {
+    static Configuration clusterConfiguration(String jobName, boolean rocksDb) {
         Configuration conf = new Configuration();
+        if (rocksDb) {
+            conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+        }
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
         conf.setString("metrics.reporter.bench.factory.class", BenchMetrics.Factory.class.getName());
         conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY,
                 Paths.get("target", "bench-checkpoints", jobName).toAbsolutePath().toUri().toString());
         return conf;
+    }
+
+    JobClient client() {
+        return client;
     }
 
     ReplayFeed.Segment release(Recording recording, long waveIntervalNanos) {

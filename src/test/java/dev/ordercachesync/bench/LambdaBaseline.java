@@ -39,6 +39,7 @@ final class LambdaBaseline implements AutoCloseable {
     private final int maxListEntries;
     private final Duration ttl;
     private long bytesRead;
+    private long meteredReads;
     private long records;
 
     LambdaBaseline(CacheClient client, String cache, CacheContract contract, int maxListEntries, Duration ttl) {
@@ -48,6 +49,11 @@ final class LambdaBaseline implements AutoCloseable {
         this.parser = new StreamRecordParser(contract);
         this.maxListEntries = maxListEntries;
         this.ttl = ttl;
+    }
+
+    /** Metered operations of its reads: per started KiB of each hit, one per miss. */
+    long meteredReads() {
+        return meteredReads;
     }
 
     long bytesRead() {
@@ -109,6 +115,7 @@ final class LambdaBaseline implements AutoCloseable {
         GetResponse response = client.get(cache, key).join();
         List<OrderSummary> list = new ArrayList<>();
         if (response instanceof GetResponse.Miss) {
+            meteredReads++;
             return list;
         }
         if (!(response instanceof GetResponse.Hit)) {
@@ -116,6 +123,7 @@ final class LambdaBaseline implements AutoCloseable {
         }
         String value = ((GetResponse.Hit) response).valueString();
         bytesRead += key.length() + value.length();
+        meteredReads += WriteLog.meteredOperations(CacheContract.utf8Length(key) + CacheContract.utf8Length(value));
         try {
             for (JsonNode n : JSON.readTree(value)) {
                 list.add(new OrderSummary(n.path("id").asText(), n.path("createdAt").asText(),

@@ -12,6 +12,7 @@ final class Report {
     static final double GOAL_P99_MS = 1000;
     static final double GOAL_SCALE_RATIO = 1.5;
     static final double GOAL_STATE_BYTES = 1024;
+    static final double GOAL_FLUSH_RATIO = 1.3;
 
     private Report() {}
 
@@ -37,25 +38,30 @@ final class Report {
         md.append("| baseline replays | the first ").append(f.baseline().changes).append(" changes of it (one at a time) |\n");
         md.append("| job | list-flush-interval ").append(o.listFlushInterval).append(", checkpoints every ")
                 .append(o.checkpointIntervalMillis).append(" ms, other parameters at their defaults |\n");
-        md.append("| scaling | parallelism ").append(o.scalingParallelism()).append("; live orders ").append(o.sizes)
+        md.append("| scaling | RocksDB state backend, parallelism ").append(o.scalingParallelism()).append("; ")
+                .append(fmt("%,d", f.rejectedOrders)).append(" REJECTED orders first (they stay in all-orders), then live orders ").append(o.sizes)
                 .append("; ").append(o.batchChanges).append(" changes measured at each (baseline: the first ")
                 .append(o.baselineBatchChanges).append(") |\n\n");
 
         md.append("## Main workload\n\n");
-        md.append("| | changes/s | × baseline | Momento ops/change | bytes written/change | freshness p50 / p99, all views | detail view p50 / p99 |\n");
-        md.append("|---|---:|---:|---:|---:|---:|---:|\n");
+        md.append("| | changes/s | × baseline | Momento calls/change | metered ops/change | bytes written/change | freshness p50 / p99, all views | detail view p50 / p99 |\n");
+        md.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
         Figures.Side base = f.baseline();
         for (Figures.Side s : f.sides) {
             boolean isBase = s == base;
             md.append("| ").append(s.label).append(" | ").append(fmt("%,.0f", s.changesPerSecond)).append(" | ")
                     .append(isBase ? "1" : fmt("%,.0f×", s.changesPerSecond / base.changesPerSecond)).append(" | ")
                     .append(fmt("%.2f", s.opsPerChange())).append(" (").append(opsBreakdown(s.pacedOps, s.changes)).append(") | ")
+                    .append(fmt("%.2f", (double) s.pacedMetered / s.changes)).append(" | ")
                     .append(fmt("%,.0f", (double) s.pacedBytes / s.changes)).append(" | ")
                     .append(ms(s.freshP50)).append(" / ").append(ms(s.freshP99)).append(" | ")
                     .append(ms(s.detailP50)).append(" / ").append(ms(s.detailP99)).append(" |\n");
         }
         md.append("\n- **changes/s**: the job replays the whole workload as fast as it takes it, timed from release to the last "
                 + "write once the cache equals the contract; the baseline's rate is over the time it spent handling records.\n");
+        md.append("- **metered ops/change**: what Momento bills and rate-limits: one operation per started KiB of each item "
+                + "read or written (key and value), counted from the sizes the loopback server saw. The baseline reads and "
+                + "writes whole lists for every change.\n");
         md.append("- **ops/change, bytes, freshness**: the workload replayed at its recorded pace (waves ").append(o.waveIntervalMillis)
                 .append(" ms apart). Freshness is from a change's arrival in the stream (its wave's time) to the moment the "
                 + "server applied the write that made the last of its views show it (or a newer state).\n");
@@ -89,26 +95,48 @@ final class Report {
         }
 
         md.append("\n## Cost per change as live orders grow\n\n");
-        md.append("| live orders | job µs/change | job ops/change | job KB written/change | baseline ms/change | baseline ops/change | baseline KB moved/change |\n");
-        md.append("|---:|---:|---:|---:|---:|---:|---:|\n");
+        md.append("| live orders | all-orders members | job µs/change | all-orders flush µs | entries read/list flush | job calls/change | job metered ops/change | job KB written/change | baseline ms/change | baseline calls/change | baseline metered ops/change | baseline KB moved/change |\n");
+        md.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Figures.Scale s : f.scales) {
-            md.append(fmt("| %,d | %,.0f | %.2f | %.2f | %.1f | %.2f | %,.1f |\n", s.liveOrders, s.jobMicrosPerChange,
-                    (double) s.jobOps.total() / s.jobChanges, s.jobBytes / 1024.0 / s.jobChanges,
+            md.append(fmt("| %,d | %,d | %,.0f | %,.0f | %,.0f | %.2f | %.2f | %.2f | %.1f | %.2f | %.1f | %,.1f |\n", s.liveOrders,
+                    s.allOrdersMembers, s.jobMicrosPerChange, s.jobMicrosPerFlush, s.entriesReadPerFlush,
+                    (double) s.jobOps.total() / s.jobChanges, (double) s.jobMetered / s.jobChanges, s.jobBytes / 1024.0 / s.jobChanges,
                     s.baselineMillisPerChange, (double) s.baselineOps.total() / s.baselineChanges,
-                    s.baselineBytes / 1024.0 / s.baselineChanges));
+                    (double) s.baselineMetered / s.baselineChanges, s.baselineBytes / 1024.0 / s.baselineChanges));
         }
         Figures.Scale first = f.scales.get(0);
         Figures.Scale last = f.scales.get(f.scales.size() - 1);
-        md.append(fmt("| ratio %,d / %,d | %.2f× | | | %.2f× | | %.1f× |\n", last.liveOrders, first.liveOrders,
-                last.jobMicrosPerChange / first.jobMicrosPerChange,
+        md.append(fmt("| ratio %,d / %,d | | %.2f× | %.2f× | | | | | %.2f× | | | %.1f× |\n", last.liveOrders, first.liveOrders,
+                last.jobMicrosPerChange / first.jobMicrosPerChange, last.jobMicrosPerFlush / first.jobMicrosPerFlush,
                 last.baselineMillisPerChange / first.baselineMillisPerChange,
                 (double) last.baselineBytes / last.baselineChanges / ((double) first.baselineBytes / first.baselineChanges)));
-        md.append("\nEach size pre-loads that many live orders (SUBMITTED, so in all-orders and their creator's list), then "
+        md.append("\nThe job runs on RocksDB, as on Managed Flink, with list-write-kib-per-second raised out of the way, so lists "
+                + "flush every list-flush-interval and the figures are the cost of a flush, not the pacing of big lists. "
+                + "**all-orders flush µs** is the list materializer's own time per render of all-orders (allOrdersRenderNanos / "
+                + "allOrdersRenders: reading state, rendering, digesting), **entries read/list flush** its listEntriesRead per "
+                + "render of any list. The REJECTED orders "
+                + "are loaded first and stay in all-orders (capped at list-max-entries when rendered). ");
+        md.append("Each size pre-loads that many live orders (SUBMITTED, so in all-orders and their creator's list), then "
                 + "replays a batch of new orders (WAITING → SUBMITTED → IN PROGRESS → COMPLETED, a fifth deleted) flat out. The "
                 + "job's time is from release to the last write once the cache equals the contract. Lists are capped at "
                 + "list-max-entries (5000) on both sides; the Lambda has no cap, and its all-orders would pass Momento's 5 MB "
                 + "item limit at 33k–44k open orders (an entry is 120–160 bytes). The baseline's bytes count the lists it "
                 + "reads as well as what it writes.\n");
+
+        if (f.refreshLiveOrders > 0) {
+            double per10k = f.refreshWritesPerSecond * 10_000 / f.refreshLiveOrders;
+            md.append(fmt("\n## Steady-state refresh traffic\n\n%,d live orders (RocksDB, parallelism %d) with cache-ttl %d s "
+                            + "and no change for %.0f s (from one TTL after the last change):\n\n"
+                            + "| | writes/s | metered ops/s | writes/s per 10k live orders | per 10k live orders at cache-ttl 1h |\n"
+                            + "|---|---:|---:|---:|---:|\n| job | %.1f | %.1f | %.1f | %.2f |\n\n"
+                            + "Each live order's two detail keys and each list are re-written about twice per TTL (between a quarter "
+                            + "and three quarters of it after their last write), so the rate scales with live orders / TTL: "
+                            + "2 × 2 × 10,000 / 3,600 s ≈ 11 detail writes per second per 10k live orders at the default 1 h, "
+                            + "plus the lists. The cache was checked equal to the contract at the end. The Lambda baseline never "
+                            + "refreshes: its views expire one TTL after their last change.\n",
+                    f.refreshLiveOrders, o.scalingParallelism(), f.refreshTtlSeconds, f.refreshWindowSeconds,
+                    f.refreshWritesPerSecond, f.refreshMeteredPerSecond, per10k, per10k * f.refreshTtlSeconds / 3600.0));
+        }
 
         md.append("\n## State per live order\n\n| live orders | canonical savepoint | bytes per live order |\n|---:|---:|---:|\n");
         for (Figures.Scale s : f.scales) {
@@ -118,8 +146,9 @@ final class Report {
         double marginal = marginalStateBytes(f);
         md.append(fmt("\nMarginal: %,.0f bytes per extra live order between %,d and %,d live orders (savepoint size "
                         + "difference / order difference, so fixed overhead drops out). Savepoints are taken after each pre-load, "
-                        + "in Flink's canonical format (HashMap state backend; what a RocksDB job would restore from).\n",
-                marginal, first.savepointLiveOrders, last.savepointLiveOrders));
+                        + "in Flink's canonical format (from the RocksDB job; any backend restores it). They include the %,d REJECTED "
+                        + "orders, which the difference cancels out.\n",
+                marginal, first.savepointLiveOrders, last.savepointLiveOrders, f.rejectedOrders));
 
         md.append("\n## Goals\n\n| goal | target | measured | |\n|---|---|---|---|\n");
         for (String[] g : goals(f)) {
@@ -183,10 +212,18 @@ final class Report {
         double ratio = last.jobMicrosPerChange / first.jobMicrosPerChange;
         goals.add(goal(fmt("job time per change, %,d vs %,d live orders", last.liveOrders, first.liveOrders), "within 1.5×",
                 fmt("%.2f× (baseline %.2f×)", ratio, last.baselineMillisPerChange / first.baselineMillisPerChange),
-                ratio <= GOAL_SCALE_RATIO, fmt("missed by %.2f×: lists are whole JSON values, so each flush re-renders "
-                        + "and re-sends every list it touches whole, sorting all its members; the job's bytes written per "
-                        + "change grew from %.2f to %.2f KB with live orders", ratio / GOAL_SCALE_RATIO,
-                        first.jobBytes / 1024.0 / first.jobChanges, last.jobBytes / 1024.0 / last.jobChanges)));
+                ratio <= GOAL_SCALE_RATIO, fmt("missed by %.2f×: lists are whole JSON values, so each flush re-sends "
+                        + "every list it touches whole; the job's bytes written per change grew from %.2f to %.2f KB with live "
+                        + "orders, and list flushes took %.0f and %.0f µs", ratio / GOAL_SCALE_RATIO,
+                        first.jobBytes / 1024.0 / first.jobChanges, last.jobBytes / 1024.0 / last.jobChanges,
+                        first.jobMicrosPerFlush, last.jobMicrosPerFlush)));
+        double flushRatio = last.jobMicrosPerFlush / first.jobMicrosPerFlush;
+        goals.add(goal(fmt("all-orders flush cost on RocksDB, %,d vs %,d live orders (%,d vs %,d in all-orders)", last.liveOrders,
+                        first.liveOrders, last.allOrdersMembers, first.allOrdersMembers), "within 1.3×",
+                fmt("%.2f× (%.0f vs %.0f µs; %.0f vs %.0f entries read per list flush)", flushRatio, last.jobMicrosPerFlush,
+                        first.jobMicrosPerFlush, last.entriesReadPerFlush, first.entriesReadPerFlush),
+                flushRatio <= GOAL_FLUSH_RATIO, fmt("missed by %.2f×; entries read per flush went from %.0f to %.0f",
+                        flushRatio / GOAL_FLUSH_RATIO, first.entriesReadPerFlush, last.entriesReadPerFlush)));
         double state = marginalStateBytes(f);
         goals.add(goal("state per live order", "< 1 KB", fmt("%,.0f bytes", state), state < GOAL_STATE_BYTES,
                 fmt("missed by %,.0f bytes", state - GOAL_STATE_BYTES)));

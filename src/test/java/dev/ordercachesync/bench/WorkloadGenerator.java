@@ -79,10 +79,15 @@ final class WorkloadGenerator {
 
     /** {@code count} orders created SUBMITTED, so they stay in every list: the live orders a scale step adds. */
     Recording preload(String name, int count) {
+        return preload(name, count, OrderTable.STATUS_SUBMITTED);
+    }
+
+    /** {@code count} new orders in one status (REJECTED ones stay in all-orders for good). */
+    Recording preload(String name, int count, String status) {
         List<Deque<Step>> plans = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             Deque<Step> plan = new ArrayDeque<>();
-            plan.add(Step.insert(OrderTable.STATUS_SUBMITTED));
+            plan.add(Step.insert(status));
             plans.add(plan);
         }
         return new Recording(name, emitInWaves(plans, 1000, 1000, 1000, 1000));

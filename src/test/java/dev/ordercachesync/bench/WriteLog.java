@@ -33,6 +33,8 @@ final class WriteLog implements WriteListener {
     static final class CacheWrites {
         final LongAdder writes = new LongAdder();
         final LongAdder bytes = new LongAdder();
+        /** Momento's metered operations for these writes: one per started KiB of key and value, at least one. */
+        final LongAdder metered = new LongAdder();
         final AtomicLong lastNanos = new AtomicLong();
         final ConcurrentLinkedQueue<Write> kept = new ConcurrentLinkedQueue<>();
         volatile boolean keep;
@@ -54,6 +56,11 @@ final class WriteLog implements WriteListener {
         return w;
     }
 
+    /** Momento meters one operation per started KiB of an item (its key and value). */
+    static long meteredOperations(long bytes) {
+        return Math.max(1, (bytes + 1023) / 1024);
+    }
+
     @Override
     public void applied(String cache, ByteString key, ByteString value, long nanoTime) {
         CacheWrites w = caches.get(cache);
@@ -61,7 +68,9 @@ final class WriteLog implements WriteListener {
             return;
         }
         w.writes.increment();
-        w.bytes.add(key.size() + (value == null ? 0 : value.size()));
+        int size = key.size() + (value == null ? 0 : value.size());
+        w.bytes.add(size);
+        w.metered.add(meteredOperations(size));
         w.lastNanos.accumulateAndGet(nanoTime, Math::max);
         if (w.keep) {
             w.kept.add(new Write(key, value, nanoTime));

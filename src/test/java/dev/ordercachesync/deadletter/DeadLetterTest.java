@@ -68,4 +68,14 @@ class DeadLetterTest {
         String pk = DeadLetterItems.item(d).get(DeadLetterItems.PK).s();
         assertThat(pk).hasSize(36).doesNotContain("#");
     }
+
+    @Test
+    void aDeadLetterThatNamesItsOwnIdKeepsItSoAReplayOverwritesTheItem() {
+        DeadLetter first = DeadLetter.of(RejectReason.VALUE_TOO_LARGE, "list 'alice' too large", null, null, null, 1L, null);
+        first.id = "list#digest-of-alice";
+        DeadLetter replayed = DeadLetter.of(RejectReason.VALUE_TOO_LARGE, "list 'alice' too large", null, null, null, 2L, null);
+        replayed.id = "list#digest-of-alice";
+        assertThat(DeadLetterItems.item(first).get(DeadLetterItems.PK).s()).isEqualTo("list#digest-of-alice")
+                .isEqualTo(DeadLetterItems.item(replayed).get(DeadLetterItems.PK).s());
+    }
 }

@@ -6,6 +6,8 @@ import dev.ordercachesync.testsupport.LocalStack;
 import dev.ordercachesync.testsupport.MiniClusters;
 import dev.ordercachesync.testsupport.OrderWorkload;
 import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -45,7 +47,10 @@ class ViewLifetimeEndToEndTest {
     void everyKeyStillMatchesTheContractSeveralTtlsAfterTheLastChange() throws Exception {
         try (LocalStack stack = LocalStack.start()) {
             JobParameters params = parameters(stack, "10s", "100ms");
-            JobClient job = JobUnderTest.start(params, Duration.ofMillis(500), 0, UnaryOperator.identity());
+            // RocksDB, as on Managed Flink: lists render from the ranked index in its sorted order.
+            Configuration rocksDb = new Configuration();
+            rocksDb.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+            JobClient job = JobUnderTest.start(params, Duration.ofMillis(500), 0, UnaryOperator.identity(), rocksDb);
             try {
                 OrderWorkload workload = OrderWorkload.standard();
                 workload.run(stack.dynamoDb.client(), LocalStack.TABLE);

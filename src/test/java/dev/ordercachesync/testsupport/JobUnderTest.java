@@ -30,7 +30,13 @@ public final class JobUnderTest {
      */
     public static JobClient start(JobParameters params, Duration checkpointInterval, int restarts,
                                   UnaryOperator<Sink<CacheMutation>> sinkWrapper) throws Exception {
-        Configuration conf = new Configuration();
+        return start(params, checkpointInterval, restarts, sinkWrapper, new Configuration());
+    }
+
+    /** The same on top of a configuration of the test's own (e.g. the RocksDB state backend). */
+    public static JobClient start(JobParameters params, Duration checkpointInterval, int restarts,
+                                  UnaryOperator<Sink<CacheMutation>> sinkWrapper, Configuration base) throws Exception {
+        Configuration conf = new Configuration(base);
         if (restarts > 0) {
             conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
             conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, restarts);

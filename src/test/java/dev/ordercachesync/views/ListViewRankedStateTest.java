@@ -227,4 +227,24 @@ class ListViewRankedStateTest {
         assertThat(advance(RefreshSchedule.DEFAULT_TICK_MILLIS)).hasSize(RefreshSchedule.DEFAULT_MAX_PER_TICK);
         assertThat(advance(RefreshSchedule.DEFAULT_TICK_MILLIS)).isEmpty();
     }
+
+    @Test
+    void aRefreshDueWhileAnInvisibleChangeWaitsStillRenewsTheValue() throws Exception {
+        open(true, 1, 1, contract, null);
+        send(ListDelta.upsert("alice", new OrderSummary("a", "2026-11-23T12:00:00Z", "SUBMITTED", 1, null)));
+        List<CacheMutation> first = advance(FLUSH.toMillis());
+        assertThat(first).hasSize(1);
+        // At 1 KiB/s a write waits a second, so this change below the newest entry is still pending at each step.
+        for (long t = 0; t < TTL.toMillis(); t += 900) {
+            send(ListDelta.upsert("alice", new OrderSummary("old", "2020-01-01T00:00:0" + (t / 900 % 2) + "Z", "SUBMITTED", 1, null)));
+            for (CacheMutation m : advance(900)) {
+                assertThat(m.refresh).as("the value never changed").isTrue();
+                assertThat(m.value).isEqualTo(first.get(0).value);
+                lastRefresh = now;
+            }
+        }
+        assertThat(lastRefresh).as("refreshed within the TTL").isGreaterThan(now - TTL.toMillis() * 3 / 4);
+    }
+
+    private long lastRefresh;
 }
