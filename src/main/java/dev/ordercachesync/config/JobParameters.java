@@ -2,6 +2,7 @@ package dev.ordercachesync.config;
 
 import dev.ordercachesync.views.CacheContract;
 import org.apache.flink.util.TimeUtils;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 
 import java.io.Serializable;
 import java.time.Duration;
@@ -23,6 +24,13 @@ public final class JobParameters implements Serializable {
     private static final long serialVersionUID = 1L;
 
     public static final String STREAM_ARN = "stream-arn";
+    public static final String TABLE_NAME_PARAM = "table-name";
+    public static final String BOOTSTRAP_SEGMENTS = "bootstrap-segments";
+    public static final String BOOTSTRAP_PAGE_SIZE = "bootstrap-page-size";
+    public static final String BOOTSTRAP_READ_CAPACITY = "bootstrap-read-capacity";
+    public static final String BOOTSTRAP_RUN_ID = "bootstrap-run-id";
+    public static final String GAP_RECOVERY = "gap-recovery";
+    public static final String STREAM_CHECK_INTERVAL = "stream-check-interval";
     public static final String AWS_REGION = "aws-region";
     public static final String AWS_ENDPOINT = "aws-endpoint";
     public static final String AWS_CREDENTIALS = "aws-credentials";
@@ -57,8 +65,9 @@ public final class JobParameters implements Serializable {
     static final Duration STREAM_RETENTION = Duration.ofHours(24);
 
     public static final List<Parameter> PARAMETERS = Collections.unmodifiableList(Arrays.asList(
-            Parameter.required(STREAM_ARN, "ARN of the orders table's DynamoDB stream (view NEW_AND_OLD_IMAGES)."),
-            Parameter.optional(AWS_REGION, "AWS region of the stream; when absent, the region in the stream ARN."),
+            Parameter.optional(TABLE_NAME_PARAM, "Name of the orders table; the job reads the table's current stream (found with DescribeTable) and scans the table when it starts without state. When absent, the table named in stream-arn; one of the two is required."),
+            Parameter.optional(STREAM_ARN, "ARN of the orders table's DynamoDB stream (view NEW_AND_OLD_IMAGES). Optional with table-name; when given, it is checked against the table's current stream, the difference is logged and the current stream is read."),
+            Parameter.optional(AWS_REGION, "AWS region of the table; when absent, the region in the stream ARN (required with table-name alone)."),
             Parameter.optional(AWS_ENDPOINT, "Endpoint override for DynamoDB Streams and the dead-letter table, e.g. a local emulator's http://127.0.0.1:5000."),
             Parameter.withDefault(AWS_CREDENTIALS, "default-chain", "`default-chain` (the AWS SDK's default credentials) or `local-dummy` (fixed dummy keys, only with `aws-endpoint`, for a local emulator such as moto)."),
             Parameter.withDefault(STREAM_INITIAL_POSITION, "TRIM_HORIZON", "Where a job without state starts reading: `TRIM_HORIZON` (oldest record) or `LATEST`."),
@@ -82,8 +91,15 @@ public final class JobParameters implements Serializable {
             Parameter.withDefault(MAX_PARALLELISM, "128", "Max parallelism (key groups). Fixed for the life of the job's state: a savepoint does not restore into another value."),
             Parameter.optional(DEAD_LETTER_TABLE, "DynamoDB table that receives every dead letter (partition key `pk`, a string); when absent, dead letters are only logged and counted. Reached with the same aws-region, aws-endpoint and aws-credentials as the stream."),
             Parameter.withDefault(MAX_VALUE_BYTES, Integer.toString(CacheContract.DEFAULT_MAX_VALUE_BYTES), "Largest value written to the cache, in UTF-8 bytes; a larger view is deleted instead and dead-lettered (VALUE_TOO_LARGE). At most 4998976 (Momento's 5 MB item limit less the longest key)."),
+            Parameter.withDefault(BOOTSTRAP_SEGMENTS, "4", "Parallel Scan segments of a bootstrap (the units of work spread over the subtasks)."),
+            Parameter.withDefault(BOOTSTRAP_PAGE_SIZE, "100", "Most items one Scan page of a bootstrap reads."),
+            Parameter.withDefault(BOOTSTRAP_READ_CAPACITY, "100", "Read capacity units per second a bootstrap may consume, over all subtasks (strongly consistent reads: one unit per started 4 KB)."),
+            Parameter.optional(BOOTSTRAP_RUN_ID, "Any text; when it differs from the value the job last ran with (a restart from a savepoint or snapshot), the job scans the table again and re-renders every view, keeping its state. For a flushed or replaced cache."),
+            Parameter.withDefault(GAP_RECOVERY, "rebootstrap", "What the job does when its stream positions no longer cover the table (stream replaced, or stopped longer than the stream's 24h retention): `rebootstrap` (scan the table again and reconcile) or `fail` (stop with a message saying what to do)."),
+            Parameter.withDefault(STREAM_CHECK_INTERVAL, "1min", "How often the running job checks with DescribeTable that the table's stream is still the one it reads."),
             Parameter.withDefault(CHECKPOINT_INTERVAL, "10s", "Checkpoint interval when the cluster configures none (Managed Flink and flink-conf/ do); without checkpoints a restart would lose state and the sink's delivery guarantee.")));
 
+    private static final Pattern ARN_TABLE = Pattern.compile(":table/([^/]+)/stream/");
     private static final Pattern ARN_REGION = Pattern.compile("^arn:aws[a-z-]*:dynamodb:([a-z0-9-]+):");
     private static final Pattern SECRET_ARN_REGION = Pattern.compile("^arn:aws[a-z-]*:secretsmanager:([a-z0-9-]+):\\d{12}:secret:.+$");
     private static final Pattern ENV_VAR_NAME = Pattern.compile("^[A-Za-z_][A-Za-z0-9_]{0,127}$");
@@ -93,7 +109,17 @@ public final class JobParameters implements Serializable {
     /** DynamoDB's rule for table names. */
     private static final Pattern TABLE_NAME = Pattern.compile("^[A-Za-z0-9_.-]{3,255}$");
 
+    /** The stream-arn parameter as given; null when only the table is named. */
     public final String streamArn;
+    public final String tableName;
+    public final int bootstrapSegments;
+    public final int bootstrapPageSize;
+    public final int bootstrapReadCapacity;
+    /** Empty when not set. */
+    public final String bootstrapRunId;
+    /** True with gap-recovery=rebootstrap, false with fail. */
+    public final boolean gapRecoveryRebootstrap;
+    public final Duration streamCheckInterval;
     public final String awsRegion;
     public final String awsEndpoint;
     /** Fixed keys for an emulator; never used against AWS (validation requires aws-endpoint with them). */
@@ -149,7 +175,36 @@ public final class JobParameters implements Serializable {
             r.problems.add("aws-region: the stream ARN names the region 'ddblocal' (DynamoDB Local), which the AWS client rejects; "
                     + "set aws-region to any real region, e.g. us-east-1");
         }
+        String table = r.string(TABLE_NAME_PARAM);
+        if (table == null && streamArn != null) {
+            Matcher m = ARN_TABLE.matcher(streamArn);
+            if (m.find()) {
+                table = m.group(1);
+            }
+        }
+        if (table == null && streamArn == null) {
+            r.problems.add(TABLE_NAME_PARAM + ": required but missing; name the orders table (or give " + STREAM_ARN + ")");
+        } else if (table != null && !TABLE_NAME.matcher(table).matches()) {
+            r.problem(TABLE_NAME_PARAM, table, "a DynamoDB table name (3 to 255 of A-Z a-z 0-9 _ . -)");
+        }
+        if (region == null && streamArn == null && table != null) {
+            // Managed Flink and other AWS compute set AWS_REGION; that is the SDK's default region chain.
+            try {
+                region = new DefaultAwsRegionProviderChain().getRegion().id();
+            } catch (RuntimeException e) {
+                r.problems.add(AWS_REGION + ": required with " + TABLE_NAME_PARAM + " alone: no stream ARN names the "
+                        + "region and the AWS SDK's default region chain (AWS_REGION, profile) found none");
+            }
+        }
+        tableName = table;
         awsRegion = region;
+        bootstrapSegments = r.integer(BOOTSTRAP_SEGMENTS, 1, 1_000_000);
+        bootstrapPageSize = r.integer(BOOTSTRAP_PAGE_SIZE, 1, 10_000);
+        bootstrapReadCapacity = r.integer(BOOTSTRAP_READ_CAPACITY, 1, 1_000_000);
+        String runId = r.string(BOOTSTRAP_RUN_ID);
+        bootstrapRunId = runId == null ? "" : runId;
+        gapRecoveryRebootstrap = "rebootstrap".equals(r.oneOf(GAP_RECOVERY, "rebootstrap", "fail"));
+        streamCheckInterval = r.duration(STREAM_CHECK_INTERVAL, Duration.ofSeconds(1), Duration.ofHours(1));
         String credentials = r.oneOf(AWS_CREDENTIALS, "default-chain", "local-dummy");
         awsLocalDummyCredentials = "local-dummy".equals(credentials);
         if (awsLocalDummyCredentials && awsEndpoint == null) {
@@ -229,11 +284,11 @@ public final class JobParameters implements Serializable {
         if (p != null && maxParallelism > 0 && p > maxParallelism) {
             r.problems.add(PARALLELISM + ": " + p + " exceeds " + MAX_PARALLELISM + " " + maxParallelism);
         }
-        String table = r.string(DEAD_LETTER_TABLE);
-        if (table != null && !TABLE_NAME.matcher(table).matches()) {
-            r.problem(DEAD_LETTER_TABLE, table, "a DynamoDB table name (3 to 255 of A-Z a-z 0-9 _ . -)");
+        String deadLetters = r.string(DEAD_LETTER_TABLE);
+        if (deadLetters != null && !TABLE_NAME.matcher(deadLetters).matches()) {
+            r.problem(DEAD_LETTER_TABLE, deadLetters, "a DynamoDB table name (3 to 255 of A-Z a-z 0-9 _ . -)");
         }
-        deadLetterTable = table;
+        deadLetterTable = deadLetters;
         maxValueBytes = r.integer(MAX_VALUE_BYTES, 1024, CacheContract.MOMENTO_MAX_ITEM_BYTES - CacheContract.MAX_KEY_BYTES);
         checkpointInterval = r.duration(CHECKPOINT_INTERVAL, Duration.ofMillis(100), Duration.ofHours(1));
         r.rejectUnknown();
@@ -358,8 +413,9 @@ public final class JobParameters implements Serializable {
     public String toString() {
         // No secret is held here: the API key is read on the TaskManagers when the sink opens.
         return String.format(Locale.ROOT,
-                "JobParameters{stream=%s, region=%s, endpoint=%s, cache=%s, apiKey=%s, localMomento=%s, ttl=%s, listMax=%d, flush=%s, listKiBps=%d, tombstones=%s, sinkOpsPerSecond=%s, maxValueBytes=%d, deadLetterTable=%s, parallelism=%d, maxParallelism=%d}",
-                streamArn, awsRegion, awsEndpoint, momentoCacheName,
+                "JobParameters{table=%s, stream=%s, bootstrap=%d segments/%d per page/%d RCU/s run '%s' gaps %s, region=%s, endpoint=%s, cache=%s, apiKey=%s, localMomento=%s, ttl=%s, listMax=%d, flush=%s, listKiBps=%d, tombstones=%s, sinkOpsPerSecond=%s, maxValueBytes=%d, deadLetterTable=%s, parallelism=%d, maxParallelism=%d}",
+                tableName, streamArn, bootstrapSegments, bootstrapPageSize, bootstrapReadCapacity, bootstrapRunId,
+                gapRecoveryRebootstrap ? "rebootstrap" : "fail", awsRegion, awsEndpoint, momentoCacheName,
                 momentoApiKeySecretId != null ? "secret " + momentoApiKeySecretId : "env " + momentoApiKeyEnv,
                 usesLocalMomento() ? momentoLocalHost + ":" + momentoLocalPort : "no", cacheTtl, listMaxEntries,
                 listFlushInterval, listWriteKibPerSecond, tombstoneRetention, sinkOpsPerSecond == 0 ? ADAPTIVE : Integer.toString(sinkOpsPerSecond),

@@ -7,6 +7,9 @@ package dev.ordercachesync.job;
 public final class OperatorIds {
     public static final String SOURCE = "dynamodb-stream-source";
     public static final String PARSER = "parse-stream-records";
+    /** Stateful: the scan's segments, their last evaluated keys and the runs' progress. */
+    public static final String TABLE_SCAN = "table-scan-source";
+    public static final String TABLE_ROW_PARSER = "parse-table-rows";
     public static final String SEQUENCER = "order-sequencer";
     public static final String LIST_MATERIALIZER = "list-view-materializer";
     public static final String MOMENTO_SINK = "momento-sink";

@@ -3,7 +3,10 @@ package dev.ordercachesync.job;
 import dev.ordercachesync.config.JobParameters;
 import dev.ordercachesync.model.OrderChange;
 import dev.ordercachesync.model.RawStreamRecord;
+import dev.ordercachesync.model.TableRow;
 import dev.ordercachesync.ordering.OrderSequencer;
+import dev.ordercachesync.ordering.SequencerOperator;
+import dev.ordercachesync.source.ParseTableRows;
 import dev.ordercachesync.model.CacheMutation;
 import dev.ordercachesync.sink.MomentoConnection;
 import dev.ordercachesync.sink.MomentoSink;
@@ -18,6 +21,7 @@ import dev.ordercachesync.views.CacheContract;
 import dev.ordercachesync.views.ListDelta;
 import dev.ordercachesync.views.ListViewMaterializer;
 import dev.ordercachesync.views.ListViewOperator;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.java.functions.KeySelector;
@@ -29,7 +33,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import java.util.Map;
 
-/** Wires the job: stream records → parse → sequence per order → list views → Momento. */
+/** Wires the job: stream records and scanned table rows → parse → sequence per order → list views → Momento. */
 public final class OrderCacheSyncPipeline {
     private OrderCacheSyncPipeline() {}
 
@@ -56,13 +60,25 @@ public final class OrderCacheSyncPipeline {
         build(env, p, momentoSink(p));
     }
 
-    /** The whole job with another sink (tests wrap the Momento sink to inject failures). */
+    /**
+     * The whole job with another sink (tests wrap the Momento sink to inject failures): the table's current stream,
+     * united with the table scan that bootstraps and reconciles the job.
+     */
     public static void build(StreamExecutionEnvironment env, JobParameters p, Sink<CacheMutation> sink) {
+        build(env, p, sink, DynamoDbStreamSourceFactory.currentStreamArn(p));
+    }
+
+    /** As above, reading {@code streamArn} without asking the table for its current stream (graph-only tests). */
+    public static void build(StreamExecutionEnvironment env, JobParameters p, Sink<CacheMutation> sink, String streamArn) {
         DataStream<RawStreamRecord> records = env
-                .addSource(DynamoDbStreamSourceFactory.create(p), "DynamoDB stream",
+                .addSource(DynamoDbStreamSourceFactory.create(p, streamArn), "DynamoDB stream",
                         TypeInformation.of(RawStreamRecord.class))
                 .uid(OperatorIds.SOURCE);
-        build(records, p, sink);
+        DataStream<TableRow> rows = env
+                .fromSource(DynamoDbStreamSourceFactory.tableScan(p, streamArn), WatermarkStrategy.noWatermarks(),
+                        "Scan orders table", TypeInformation.of(TableRow.class))
+                .uid(OperatorIds.TABLE_SCAN);
+        build(records, rows, p, sink);
     }
 
     public static MomentoSink momentoSink(JobParameters p) {
@@ -74,6 +90,12 @@ public final class OrderCacheSyncPipeline {
      * every operator, which are already logged (and written to the dead-letter table when one is set).
      */
     public static DataStream<DeadLetter> build(DataStream<RawStreamRecord> records, JobParameters p, Sink<CacheMutation> sink) {
+        return build(records, null, p, sink);
+    }
+
+    /** As above, with the rows of a table scan ({@code null} for none) united with the stream's changes. */
+    public static DataStream<DeadLetter> build(DataStream<RawStreamRecord> records, DataStream<TableRow> tableRows,
+                                               JobParameters p, Sink<CacheMutation> sink) {
         CacheContract contract = p.cacheContract();
         OrderSequencer sequencer = new OrderSequencer(contract, p.cacheTtl, p.tombstoneRetention);
         ListViewMaterializer lists = new ListViewMaterializer(contract, p.listMaxEntries, p.listFlushInterval, p.cacheTtl,
@@ -86,11 +108,23 @@ public final class OrderCacheSyncPipeline {
         SingleOutputStreamOperator<OrderChange> changes = records
                 .process(new ParseStreamRecords(new StreamRecordParser(contract)), TypeInformation.of(OrderChange.class))
                 .uid(OperatorIds.PARSER).name("Parse stream records");
+        DataStream<OrderChange> allChanges = changes;
+        DataStream<DeadLetter> scanDeadLetters = null;
+        if (tableRows != null) {
+            // Same parallelism as the scan, so each reader's rows and its end-of-run marker stay on one channel.
+            SingleOutputStreamOperator<OrderChange> scanned = tableRows
+                    .process(new ParseTableRows(new StreamRecordParser(contract)), TypeInformation.of(OrderChange.class))
+                    .setParallelism(tableRows.getParallelism())
+                    .uid(OperatorIds.TABLE_ROW_PARSER).name("Parse scanned rows");
+            allChanges = changes.union(scanned);
+            scanDeadLetters = scanned.getSideOutput(DeadLetter.OUTPUT);
+        }
 
-        SingleOutputStreamOperator<CacheMutation> detailWrites = changes
+        SingleOutputStreamOperator<CacheMutation> detailWrites = allChanges
                 .keyBy(new OrderIdKey())
-                .process(sequencer, TypeInformation.of(CacheMutation.class))
-                .uid(OperatorIds.SEQUENCER).name("Sequence changes per order");
+                .transform("Sequence changes per order", TypeInformation.of(CacheMutation.class),
+                        new SequencerOperator(sequencer))
+                .uid(OperatorIds.SEQUENCER);
 
         SingleOutputStreamOperator<CacheMutation> listWrites = detailWrites
                 .getSideOutput(OrderSequencer.LIST_DELTAS)
@@ -106,6 +140,9 @@ public final class OrderCacheSyncPipeline {
         DataStream<DeadLetter> deadLetters = changes.getSideOutput(DeadLetter.OUTPUT)
                 .union(detailWrites.getSideOutput(DeadLetter.OUTPUT),
                         listWrites.getSideOutput(DeadLetter.OUTPUT));
+        if (scanDeadLetters != null) {
+            deadLetters = deadLetters.union(scanDeadLetters);
+        }
         deadLetters.sinkTo(new DeadLetterLogger()).uid(OperatorIds.DEAD_LETTER_LOG).name("Log dead letters");
         if (p.deadLetterTable != null) {
             deadLetters.sinkTo(DeadLetterTableSink.create(p))

@@ -9,8 +9,16 @@ public class RawStreamRecord {
     public String sequenceNumber;
     /** The record's dynamodb.ApproximateCreationDateTime in epoch milliseconds; 0 when the source does not say. */
     public long approximateCreationMillis;
+    /** The stream ARN the source read it from; null when not known (records fed by tests). */
+    public String streamArn;
 
     public RawStreamRecord() {}
+
+    public RawStreamRecord(String json, String shardId, String sequenceNumber, long approximateCreationMillis,
+                           String streamArn) {
+        this(json, shardId, sequenceNumber, approximateCreationMillis);
+        this.streamArn = streamArn;
+    }
 
     public RawStreamRecord(String json, String shardId, String sequenceNumber) {
         this(json, shardId, sequenceNumber, 0L);

@@ -20,6 +20,15 @@ public class AppliedOrder {
     public Order order;
     /** When the detail views are next re-written (the refresh timer's time); null when no timer is set. */
     public Long refreshAt;
+    /**
+     * The stream {@link #lastSequence} belongs to: sequence numbers compare only within one stream. Null when not
+     * known (state from before it was kept, records without it): then the stream is taken to be the same.
+     */
+    public String streamArn;
+    /** When (processing time) a stream change was last applied; null when none was (only scanned rows). */
+    public Long appliedAt;
+    /** The last table scan run that read the order; null when none did. */
+    public Integer scanRun;
 
     public AppliedOrder() {}
 

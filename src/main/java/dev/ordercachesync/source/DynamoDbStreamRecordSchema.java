@@ -17,7 +17,8 @@ public class DynamoDbStreamRecordSchema implements KinesisDeserializationSchema<
     @Override
     public RawStreamRecord deserialize(byte[] recordValue, String partitionKey, String seqNum,
                                        long approxArrivalTimestamp, String stream, String shardId) {
-        return new RawStreamRecord(new String(recordValue, StandardCharsets.UTF_8), shardId, seqNum, approxArrivalTimestamp);
+        return new RawStreamRecord(new String(recordValue, StandardCharsets.UTF_8), shardId, seqNum, approxArrivalTimestamp,
+                stream);
     }
 
     @Override

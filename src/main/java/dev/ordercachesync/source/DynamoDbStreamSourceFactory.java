@@ -2,10 +2,15 @@ package dev.ordercachesync.source;
 
 import dev.ordercachesync.config.JobParameters;
 import dev.ordercachesync.model.RawStreamRecord;
+import dev.ordercachesync.source.scan.TableScanSource;
 import org.apache.flink.streaming.api.functions.source.SourceFunction;
 import org.apache.flink.streaming.connectors.kinesis.FlinkDynamoDBStreamsConsumer;
 import org.apache.flink.streaming.connectors.kinesis.config.AWSConfigConstants;
 import org.apache.flink.streaming.connectors.kinesis.config.ConsumerConfigConstants;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 import java.util.Collections;
 import java.util.Properties;
@@ -16,11 +21,36 @@ import java.util.Properties;
  * DynamoDbStreamsSource can replace it here without touching the rest of the job.
  */
 public final class DynamoDbStreamSourceFactory {
+    private static final Logger LOG = LoggerFactory.getLogger(DynamoDbStreamSourceFactory.class);
+
     private DynamoDbStreamSourceFactory() {}
 
-    public static SourceFunction<RawStreamRecord> create(JobParameters p) {
+    /**
+     * The table's current stream, found with DescribeTable, so a replaced stream needs no new configuration. A
+     * {@code stream-arn} that is not the current stream is logged with the difference; the current one is read.
+     */
+    public static String currentStreamArn(JobParameters p) {
+        String current;
+        try (DynamoDbClient client = TableStreams.client(p)) {
+            current = TableStreams.currentStreamArn(TableStreams.describe(client, p.tableName));
+        }
+        if (p.streamArn != null && !p.streamArn.equals(current)) {
+            LOG.warn("{} {} is not the current stream of table '{}', which is {}; reading the current one "
+                            + "(the given stream was replaced, or names another table)",
+                    JobParameters.STREAM_ARN, p.streamArn, p.tableName, current);
+        }
+        return current;
+    }
+
+    /** The stream source, reading {@code streamArn}. */
+    public static SourceFunction<RawStreamRecord> create(JobParameters p, String streamArn) {
         return new FlinkDynamoDBStreamsConsumer<>(
-                Collections.singletonList(p.streamArn), new DynamoDbStreamRecordSchema(), consumerProperties(p));
+                Collections.singletonList(streamArn), new DynamoDbStreamRecordSchema(), consumerProperties(p));
+    }
+
+    /** The table scan that bootstraps and reconciles the job, for a job reading {@code streamArn}. */
+    public static TableScanSource tableScan(JobParameters p, String streamArn) {
+        return new TableScanSource(p, streamArn);
     }
 
     static Properties consumerProperties(JobParameters p) {

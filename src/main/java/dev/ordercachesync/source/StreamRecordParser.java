@@ -8,13 +8,15 @@ import dev.ordercachesync.model.ChangeKind;
 import dev.ordercachesync.model.Order;
 import dev.ordercachesync.model.OrderChange;
 import dev.ordercachesync.model.RawStreamRecord;
+import dev.ordercachesync.model.TableRow;
 import dev.ordercachesync.views.CacheContract;
 
 import java.io.Serializable;
 
 /**
- * Parses one DynamoDB Streams record into an {@link OrderChange}. Returns null for items that are not
- * orders; throws {@link InvalidStreamRecordException} for records that can never be applied.
+ * Parses one DynamoDB Streams record, or one row of a table scan, into an {@link OrderChange}. Returns null for
+ * items that are not orders; throws {@link InvalidStreamRecordException} for records that can never be applied.
+ * Both go through the same checks, so a row and a record of the same item get the same reason code.
  */
 public final class StreamRecordParser implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -62,7 +64,7 @@ public final class StreamRecordParser implements Serializable {
         } catch (IllegalArgumentException e) {
             kind = null;
         }
-        if (kind == null) {
+        if (kind == null || !kind.isStreamEvent()) {
             throw new InvalidStreamRecordException(RejectReason.UNKNOWN_EVENT_KIND, orderId,
                     "eventName '" + kindName + "' is not INSERT, MODIFY or REMOVE");
         }
@@ -87,6 +89,48 @@ public final class StreamRecordParser implements Serializable {
             throw new InvalidStreamRecordException(RejectReason.MISSING_SEQUENCE_NUMBER, orderId,
                     "order '" + orderId + "': sequence number '" + sequenceNumber + "' is not a decimal number");
         }
+        checkOrderId(orderId);
+
+        Order previous = OrderImageReader.readLenient(oldImage, orderId);
+        OrderChange change;
+        if (!isOrder) {
+            // Deleted, or modified into something that is no longer an order: either way it leaves the views.
+            change = new OrderChange(ChangeKind.REMOVE, orderId, sequenceNumber, raw.shardId, null, previous);
+        } else {
+            change = new OrderChange(kind, orderId, sequenceNumber, raw.shardId, readOrder(newImage, orderId), previous);
+        }
+        change.streamArn = raw.streamArn;
+        return change;
+    }
+
+    /**
+     * A row of a table scan, checked as a stream record's NewImage is. Returns null for an item that is not an
+     * order; a marker row is not for this method.
+     */
+    public OrderChange parseScanned(TableRow row) throws InvalidStreamRecordException {
+        JsonNode image;
+        try {
+            image = MAPPER.readTree(row.json);
+        } catch (JsonProcessingException e) {
+            throw new InvalidStreamRecordException(RejectReason.UNPARSEABLE_RECORD, null,
+                    "scanned item is not JSON: " + e.getOriginalMessage());
+        }
+        if (image == null || !image.isObject()) {
+            throw new InvalidStreamRecordException(RejectReason.UNPARSEABLE_RECORD, null, "scanned item is not an object");
+        }
+        String orderId = AttributeReader.optionalString(image.get("pk"));
+        if (orderId == null || orderId.isBlank()) {
+            throw new InvalidStreamRecordException(RejectReason.MISSING_ORDER_ID, null,
+                    "item has no string key attribute 'pk'");
+        }
+        if (!OrderImageReader.isOrder(image)) {
+            return null;
+        }
+        checkOrderId(orderId);
+        return OrderChange.scanned(orderId, readOrder(image, orderId), row.run, row.runStartedAt, row.streamArn);
+    }
+
+    private void checkOrderId(String orderId) throws InvalidStreamRecordException {
         String reservedId = contract.reservedOrderIdReason(orderId);
         if (reservedId != null) {
             throw new InvalidStreamRecordException(RejectReason.RESERVED_ORDER_ID, orderId, reservedId);
@@ -95,13 +139,10 @@ public final class StreamRecordParser implements Serializable {
         if (idTooLong != null) {
             throw new InvalidStreamRecordException(RejectReason.ORDER_ID_TOO_LONG, orderId, idTooLong);
         }
+    }
 
-        Order previous = OrderImageReader.readLenient(oldImage, orderId);
-        if (!isOrder) {
-            // Deleted, or modified into something that is no longer an order: either way it leaves the views.
-            return new OrderChange(ChangeKind.REMOVE, orderId, sequenceNumber, raw.shardId, null, previous);
-        }
-        Order current = OrderImageReader.readStrict(newImage, orderId);
+    private Order readOrder(JsonNode image, String orderId) throws InvalidStreamRecordException {
+        Order current = OrderImageReader.readStrict(image, orderId);
         String reservedCreator = contract.reservedCreatorReason(current.creator);
         if (reservedCreator != null) {
             throw new InvalidStreamRecordException(RejectReason.RESERVED_CREATOR, orderId, reservedCreator);
@@ -110,7 +151,7 @@ public final class StreamRecordParser implements Serializable {
         if (creatorTooLong != null) {
             throw new InvalidStreamRecordException(RejectReason.CREATOR_TOO_LONG, orderId, creatorTooLong);
         }
-        return new OrderChange(kind, orderId, sequenceNumber, raw.shardId, current, previous);
+        return current;
     }
 
     private static boolean isOrderKey(JsonNode keys) {

@@ -9,6 +9,11 @@ public class ListDelta {
     public String orderId;
     /** The order's new summary, or null to take the order out of the list. */
     public OrderSummary summary;
+    /**
+     * Render the list even when the delta changes nothing: a table scan re-renders every list, so a cache that was
+     * flushed or replaced gets its lists back, not only the ones that changed.
+     */
+    public boolean rerender;
 
     public ListDelta() {}
 
@@ -24,6 +29,12 @@ public class ListDelta {
 
     public static ListDelta remove(String listKey, String orderId) {
         return new ListDelta(listKey, orderId, null);
+    }
+
+    /** This delta, asking for the list to be rendered even if it changes nothing. */
+    public ListDelta rerendering() {
+        rerender = true;
+        return this;
     }
 
     public boolean isRemoval() {

@@ -49,6 +49,8 @@ import java.util.PriorityQueue;
  */
 public class ListViewMaterializer extends KeyedProcessFunction<String, ListDelta, CacheMutation> {
     private static final long serialVersionUID = 1L;
+    /** A digest no rendering has, for a list whose cached value may be gone (a table scan re-renders it). */
+    private static final String FORGOTTEN_DIGEST = "";
 
     public static final String MEMBERS_STATE = "list-members";
     public static final String RANKED_STATE = "list-ranked";
@@ -181,9 +183,14 @@ public class ListViewMaterializer extends KeyedProcessFunction<String, ListDelta
         }
         // all-orders must exist even when empty, so its first delta renders it even without effect.
         boolean neverRendered = last.digest == null && refreshAt.value() == null && isAllOrders(ctx.getCurrentKey());
-        if (!changed && !neverRendered) {
+        if (!changed && !neverRendered && !delta.rerender) {
             deltasWithoutEffect.inc();
             return;
+        }
+        if (delta.rerender && last.digest != null) {
+            // The cache may have lost the value: forget its digest, so the next render writes it even if unchanged.
+            last.digest = FORGOTTEN_DIGEST;
+            rendering.update(last);
         }
         if (flushAt.value() != null) {
             deltasCoalesced.inc();

@@ -75,7 +75,7 @@ class JobParametersTest {
         assertThatThrownBy(() -> JobParameters.from(m))
                 .isInstanceOf(InvalidParametersException.class)
                 .satisfies(e -> assertThat(((InvalidParametersException) e).problems()).hasSize(6))
-                .hasMessageContaining("stream-arn: required but missing")
+                .hasMessageContaining("table-name: required but missing")
                 .hasMessageContaining("cache-ttl: '2d' is not valid; expected a duration between")
                 .hasMessageContaining("list-max-entries: 'lots' is not valid; expected a whole number")
                 .hasMessageContaining("tombstone-retention: '12h' must be longer than the stream's 24h retention")

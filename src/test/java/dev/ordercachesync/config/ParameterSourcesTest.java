@@ -104,7 +104,7 @@ class ParameterSourcesTest {
                 .hasMessageContaining("property group 'FlinkApplicationProperties' is not read; put every parameter in "
                         + "the property group 'OrderCacheSync'")
                 .hasMessageContaining("parallelism: given on the command line without a value")
-                .hasMessageContaining("stream-arn: required but missing")
+                .hasMessageContaining("table-name: required but missing")
                 .hasMessageContaining("(looked in property group OrderCacheSync, file " + file + ", the command line)")
                 .hasMessageContaining("cache-ttl: '3d' is not valid; expected a duration between 10 s and 1 d "
                         + "(from property group OrderCacheSync)")

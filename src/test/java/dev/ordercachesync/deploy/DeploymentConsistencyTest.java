@@ -218,7 +218,8 @@ class DeploymentConsistencyTest {
         }
         assertThat(actions).containsExactlyInAnyOrder("s3:GetObject", "s3:GetObjectVersion", "dynamodb:DescribeStream",
                 "dynamodb:GetShardIterator", "dynamodb:GetRecords", "secretsmanager:GetSecretValue", "logs:PutLogEvents",
-                "logs:DescribeLogGroups", "logs:DescribeLogStreams", "kms:Decrypt", "dynamodb:BatchWriteItem");
+                "logs:DescribeLogGroups", "logs:DescribeLogStreams", "kms:Decrypt", "dynamodb:BatchWriteItem",
+                "dynamodb:DescribeTable", "dynamodb:Scan");
         assertThat(new TreeSet<>(readmeGrantedActions())).as("deploy/msf/README.md lists exactly the granted actions")
                 .isEqualTo(actions);
         JsonNode streams = statements.stream().filter(s -> s.path("Sid").asText().equals("FindLogStream")).findFirst().orElseThrow();
@@ -226,7 +227,9 @@ class DeploymentConsistencyTest {
         assertThat(streams.at("/Resource/Fn::Sub").asText()).as("only the application's own log group")
                 .endsWith(":log-group:${LogGroup}:log-stream:*");
         JsonNode stream = statements.stream().filter(s -> s.path("Sid").asText().equals("ReadOrderStream")).findFirst().orElseThrow();
-        assertThat(stream.at("/Resource/Ref").asText()).isEqualTo("StreamArn");
+        assertThat(stream.at("/Resource/Fn::Sub").asText()).endsWith(":table/${TableName}/stream/*");
+        JsonNode table = statements.stream().filter(s -> s.path("Sid").asText().equals("FindAndScanOrderTable")).findFirst().orElseThrow();
+        assertThat(table.at("/Resource/Fn::Sub").asText()).endsWith(":table/${TableName}");
         JsonNode secret = statements.stream().filter(s -> s.path("Sid").asText().equals("ReadMomentoApiKey")).findFirst().orElseThrow();
         assertThat(secret.at("/Resource/Ref").asText()).isEqualTo("MomentoApiKeySecretArn");
         JsonNode deadLetters = statements.stream().filter(s -> s.path("Sid").asText().equals("WriteDeadLetterTable")).findFirst().orElseThrow();

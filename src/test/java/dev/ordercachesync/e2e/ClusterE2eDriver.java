@@ -8,6 +8,7 @@ import dev.ordercachesync.testsupport.CacheConvergence;
 import dev.ordercachesync.testsupport.EmbeddedDynamoDb;
 import dev.ordercachesync.testsupport.LocalStack;
 import dev.ordercachesync.testsupport.OrderTable;
+import dev.ordercachesync.testsupport.OrderTableAdmin;
 import dev.ordercachesync.testsupport.OrderWorkload;
 import dev.ordercachesync.testsupport.TableOrders;
 import dev.ordercachesync.testsupport.WorkloadStep;
@@ -40,8 +41,15 @@ import java.util.concurrent.TimeUnit;
 /**
  * The local-cluster end-to-end script's hands and eyes, run as its own process:
  * <pre>
- * write --dynamodb URL --part K --parts N     writes the K-th of N slices of the standard order workload
- * check --dynamodb URL --momento HOST:PORT --inspect URL [--timeout SECONDS]
+ * write --dynamodb URL --part K --parts N [--table T --orders N --seed S]
+ *                                             writes the K-th of N slices of an order workload (the standard one)
+ * check --dynamodb URL --momento HOST:PORT --inspect URL [--timeout SECONDS] [--table T --cache C --orders N --seed S]
+ * create-table --dynamodb URL --table T       creates the orders table without its stream
+ * enable-stream --dynamodb URL --table T      enables its stream and prints stream-arn=ARN
+ * restore-table --dynamodb URL --table T      deletes the table and creates it again, without a stream, holding the
+ *                                             same items (as a restore from a backup would: in no stream)
+ * create-cache --dynamodb URL --momento HOST:PORT --cache C
+ *                                             creates an empty cache on the loopback server
  * quota-check --dynamodb URL --momento HOST:PORT --inspect URL --within SECONDS --max-refused-per-served RATIO
  * </pre>
  * {@code check} waits until the cache equals what the contract computes from a scan of the table (the
@@ -65,13 +73,33 @@ public final class ClusterE2eDriver {
         }
         int status;
         try (DynamoDbClient ddb = dynamoDb(ReadyFile.arg(args, "dynamodb"))) {
+            String table = ReadyFile.arg(args, "table", LocalStack.TABLE);
             switch (args[0]) {
                 case "write":
-                    status = write(ddb, Integer.parseInt(ReadyFile.arg(args, "part")), Integer.parseInt(ReadyFile.arg(args, "parts")));
+                    status = write(ddb, table, workload(args), Integer.parseInt(ReadyFile.arg(args, "part")),
+                            Integer.parseInt(ReadyFile.arg(args, "parts")));
                     break;
                 case "check":
-                    status = check(ddb, ReadyFile.arg(args, "momento"), ReadyFile.arg(args, "inspect"),
+                    status = check(ddb, table, ReadyFile.arg(args, "cache", LocalStack.CACHE), workload(args),
+                            ReadyFile.arg(args, "momento"), ReadyFile.arg(args, "inspect"),
                             Duration.ofSeconds(Long.parseLong(ReadyFile.arg(args, "timeout", "120"))));
+                    break;
+                case "create-table":
+                    new OrderTableAdmin(ddb).create(table, false);
+                    OUT.println("Created table " + table + " without a stream");
+                    status = 0;
+                    break;
+                case "enable-stream":
+                    OUT.println("stream-arn=" + new OrderTableAdmin(ddb).enableStream(table));
+                    status = 0;
+                    break;
+                case "restore-table":
+                    OUT.println("Re-created table " + table + " with its " + new OrderTableAdmin(ddb).recreate(table)
+                            + " items and no stream");
+                    status = 0;
+                    break;
+                case "create-cache":
+                    status = createCache(ReadyFile.arg(args, "momento"), ReadyFile.arg(args, "cache"));
                     break;
                 case "quota-check":
                     status = quotaCheck(ddb, ReadyFile.arg(args, "momento"), ReadyFile.arg(args, "inspect"),
@@ -85,12 +113,28 @@ public final class ClusterE2eDriver {
         System.exit(status);
     }
 
-    private static int write(DynamoDbClient ddb, int part, int parts) {
-        OrderWorkload workload = OrderWorkload.standard();
+    private static OrderWorkload workload(String[] args) {
+        String orders = ReadyFile.arg(args, "orders", null);
+        return orders == null ? OrderWorkload.standard()
+                : new OrderWorkload(Integer.parseInt(orders), OrderWorkload.DEFAULT_CREATORS,
+                        Long.parseLong(ReadyFile.arg(args, "seed", Long.toString(OrderWorkload.DEFAULT_SEED))));
+    }
+
+    private static int createCache(String momento, String cache) throws Exception {
+        String[] hostPort = momento.split(":");
+        MomentoConnection connection = MomentoConnection.local(cache, hostPort[0], Integer.parseInt(hostPort[1]),
+                Duration.ofSeconds(5), Duration.ofHours(1));
+        try (CacheClient client = connection.openClient()) {
+            OUT.println("create-cache " + cache + ": " + client.createCache(cache).get(10, TimeUnit.SECONDS));
+        }
+        return 0;
+    }
+
+    private static int write(DynamoDbClient ddb, String table, OrderWorkload workload, int part, int parts) {
         int size = workload.steps().size();
         int from = size * (part - 1) / parts;
         int to = size * part / parts;
-        OrderWorkload.Summary summary = workload.run(ddb, LocalStack.TABLE, from, to);
+        OrderWorkload.Summary summary = workload.run(ddb, table, from, to);
         OUT.println("Wrote workload steps " + from + ".." + (to - 1) + " of " + size + ": " + summary);
         return 0;
     }
@@ -99,10 +143,10 @@ public final class ClusterE2eDriver {
             throws Exception {
         long start = System.nanoTime();
         CacheContract contract = CacheContract.defaults();
-        Map<String, String> cache = CacheConvergence.awaitEqual(() -> contract.expectedCache(tableOrders(ddb), LIST_MAX_ENTRIES),
-                () -> snapshot(inspect), within, Duration.ofSeconds(2));
+        Map<String, String> cache = CacheConvergence.awaitEqual(() -> contract.expectedCache(tableOrders(ddb, LocalStack.TABLE), LIST_MAX_ENTRIES),
+                () -> snapshot(inspect, LocalStack.CACHE), within, Duration.ofSeconds(2));
         double seconds = (System.nanoTime() - start) / 1e9;
-        if (!cache.equals(contract.expectedCache(tableOrders(ddb), LIST_MAX_ENTRIES))) {
+        if (!cache.equals(contract.expectedCache(tableOrders(ddb, LocalStack.TABLE), LIST_MAX_ENTRIES))) {
             OUT.printf(Locale.ROOT, "FAILED: the cache did not equal the contract within %d s of the traffic's end (%s).%n",
                     within.getSeconds(), quota(inspect, null));
             return 1;
@@ -125,7 +169,8 @@ public final class ClusterE2eDriver {
         }
         // The check reads every key through the SDK; the quota's part is over.
         quota(inspect, 0);
-        return (check(ddb, momento, inspect, Duration.ofSeconds(30)) + problems) == 0 ? 0 : 1;
+        return (check(ddb, LocalStack.TABLE, LocalStack.CACHE, OrderWorkload.standard(), momento, inspect,
+                Duration.ofSeconds(30)) + problems) == 0 ? 0 : 1;
     }
 
     /** The quota's counts; sets it anew first unless {@code ops} is null. */
@@ -141,11 +186,13 @@ public final class ClusterE2eDriver {
         }
     }
 
-    private static int check(DynamoDbClient ddb, String momento, String inspect, Duration timeout) throws Exception {
+    private static int check(DynamoDbClient ddb, String table, String cacheName, OrderWorkload workload, String momento,
+                             String inspect, Duration timeout) throws Exception {
         CacheContract contract = CacheContract.defaults();
         Map<String, String> cache = CacheConvergence.awaitEqual(
-                () -> contract.expectedCache(tableOrders(ddb), LIST_MAX_ENTRIES), () -> snapshot(inspect), timeout, Duration.ofSeconds(2));
-        List<Order> orders = tableOrders(ddb);
+                () -> contract.expectedCache(tableOrders(ddb, table), LIST_MAX_ENTRIES), () -> snapshot(inspect, cacheName),
+                timeout, Duration.ofSeconds(2));
+        List<Order> orders = tableOrders(ddb, table);
         Map<String, String> expected = contract.expectedCache(orders, LIST_MAX_ENTRIES);
         int problems = 0;
 
@@ -162,7 +209,6 @@ public final class ClusterE2eDriver {
         }
 
         // The same through the client the job's readers use.
-        OrderWorkload workload = OrderWorkload.standard();
         Set<String> live = new TreeSet<>();
         Set<String> creatorsWithOrders = new TreeSet<>();
         for (Order o : orders) {
@@ -195,18 +241,18 @@ public final class ClusterE2eDriver {
             }
         }
         String[] hostPort = momento.split(":");
-        MomentoConnection connection = MomentoConnection.local(LocalStack.CACHE, hostPort[0], Integer.parseInt(hostPort[1]),
+        MomentoConnection connection = MomentoConnection.local(cacheName, hostPort[0], Integer.parseInt(hostPort[1]),
                 Duration.ofSeconds(5), Duration.ofHours(1));
         try (CacheClient client = connection.openClient()) {
             for (Map.Entry<String, String> e : expected.entrySet()) {
-                GetResponse r = client.get(LocalStack.CACHE, e.getKey()).get(10, TimeUnit.SECONDS);
+                GetResponse r = client.get(cacheName, e.getKey()).get(10, TimeUnit.SECONDS);
                 if (!(r instanceof GetResponse.Hit) || !((GetResponse.Hit) r).valueString().equals(e.getValue())) {
                     problems++;
                     OUT.println("SDK GET " + e.getKey() + " returned " + describe(r) + ", expected " + e.getValue());
                 }
             }
             for (String key : mustMiss) {
-                GetResponse r = client.get(LocalStack.CACHE, key).get(10, TimeUnit.SECONDS);
+                GetResponse r = client.get(cacheName, key).get(10, TimeUnit.SECONDS);
                 if (!(r instanceof GetResponse.Miss)) {
                     problems++;
                     OUT.println("SDK GET " + key + " should miss but returned " + describe(r));
@@ -232,20 +278,20 @@ public final class ClusterE2eDriver {
         return r instanceof GetResponse.Miss ? "a miss" : r.toString();
     }
 
-    private static List<Order> tableOrders(DynamoDbClient ddb) {
+    private static List<Order> tableOrders(DynamoDbClient ddb, String table) {
         List<Map<String, AttributeValue>> items = new ArrayList<>();
         Map<String, AttributeValue> start = null;
         do {
             Map<String, AttributeValue> from = start;
-            ScanResponse page = ddb.scan(r -> r.tableName(LocalStack.TABLE).consistentRead(true).exclusiveStartKey(from));
+            ScanResponse page = ddb.scan(r -> r.tableName(table).consistentRead(true).exclusiveStartKey(from));
             items.addAll(page.items());
             start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
         } while (start != null);
         return TableOrders.fromScan(items);
     }
 
-    private static Map<String, String> snapshot(String inspect) {
-        try (InputStream in = new URL(inspect + "/caches/" + LocalStack.CACHE).openStream()) {
+    private static Map<String, String> snapshot(String inspect, String cacheName) {
+        try (InputStream in = new URL(inspect + "/caches/" + cacheName).openStream()) {
             return JSON.readValue(in, new TypeReference<TreeMap<String, String>>() { });
         } catch (IOException e) {
             throw new IllegalStateException("cannot read the cache through " + inspect, e);

@@ -2,6 +2,7 @@ package dev.ordercachesync.e2e;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
+import io.grpc.Status;
 import com.sun.net.httpserver.HttpServer;
 import dev.ordercachesync.localmomento.LoopbackMomentoServer;
 import dev.ordercachesync.localmomento.QuotaStats;
@@ -18,7 +19,8 @@ import java.util.Map;
  * {@code --ready-file PATH --cache NAME}. Momento's protocol cannot list a cache's keys, so this
  * test-only process also serves {@code GET /caches/NAME} on a second loopback port: every live key and
  * value as a JSON object. The script's check uses it to prove there is no key the contract does not
- * expect; it reads every expected key through the real SDK's get as well.
+ * expect; it reads every expected key through the real SDK's get as well. {@code POST /faults/fail-next?rpc=R&count=N&code=C}
+ * makes the next N calls of R fail with gRPC status C, so the script can fail a task of the job on the cluster.
  */
 public final class MomentoProcess {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -33,6 +35,7 @@ public final class MomentoProcess {
         momento.faults().quota(quota);
         HttpServer inspect = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         inspect.createContext("/caches/", exchange -> snapshot(exchange, momento));
+        inspect.createContext("/faults/fail-next", exchange -> failNext(exchange, momento));
         inspect.createContext("/quota", exchange -> quota(exchange, momento));
         inspect.start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -46,6 +49,16 @@ public final class MomentoProcess {
         ReadyFile.write(readyFile, ready);
         System.out.println("loopback-momento listening on " + ready.get("momento") + ", inspection on " + ready.get("inspect"));
         Thread.currentThread().join();
+    }
+
+    private static void failNext(HttpExchange exchange, LoopbackMomentoServer momento) throws IOException {
+        Map<String, String> query = new LinkedHashMap<>();
+        for (String pair : exchange.getRequestURI().getQuery().split("&")) {
+            String[] kv = pair.split("=", 2);
+            query.put(kv[0], kv.length > 1 ? kv[1] : "");
+        }
+        momento.faults().failNext(query.get("rpc"), Integer.parseInt(query.get("count")), Status.Code.valueOf(query.get("code")));
+        answer(exchange, 200, JSON.writeValueAsBytes(query));
     }
 
     private static void quota(HttpExchange exchange, LoopbackMomentoServer momento) throws IOException {

@@ -6,6 +6,7 @@ import dev.ordercachesync.deadletter.DeadLetterCounters;
 import dev.ordercachesync.deadletter.DeadLetterItems;
 import dev.ordercachesync.deadletter.RejectReason;
 import dev.ordercachesync.testsupport.CacheConvergence;
+import dev.ordercachesync.testsupport.JobUnderTest;
 import dev.ordercachesync.testsupport.LocalStack;
 import dev.ordercachesync.testsupport.OrderTable;
 import dev.ordercachesync.testsupport.TableOrders;
@@ -92,6 +93,8 @@ class DeadLetterTableEndToEndTest {
             OrderCacheSyncPipeline.build(env, params);
             JobClient job = env.executeAsync(JOB_NAME);
             try {
+                // Items written during the scan would be dead-lettered twice, by the scan and by the stream.
+                JobUnderTest.awaitBootstrapComplete(MINI_CLUSTER.getClientConfiguration(), job, params);
                 Map<String, String> expectedReasons = writeItems(ddb);
 
                 List<Order> orders = TableOrders.fromScan(ordersThatParse(stack.dynamoDb.scanAll(LocalStack.TABLE)));

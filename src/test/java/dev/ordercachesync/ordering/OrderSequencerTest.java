@@ -1,6 +1,6 @@
 package dev.ordercachesync.ordering;
 
-import dev.ordercachesync.testsupport.SideOutputs;
+import dev.ordercachesync.testsupport.SequencerOutputs;
 import dev.ordercachesync.model.ChangeKind;
 import dev.ordercachesync.model.Order;
 import dev.ordercachesync.model.OrderChange;
@@ -17,7 +17,6 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -50,18 +49,11 @@ class OrderSequencerTest {
     }
 
     private List<String> detailWrites() {
-        List<String> out = harness.extractOutputValues().stream()
-                .map(m -> m.isDelete() ? "delete " + m.key : "put " + m.key + " " + m.value)
-                .collect(Collectors.toList());
-        harness.getOutput().clear();
-        return out;
+        return SequencerOutputs.detailWrites(harness);
     }
 
     private List<String> listDeltas() {
-        return SideOutputs.drain(harness, OrderSequencer.LIST_DELTAS).stream()
-                .map(d -> d.isRemoval() ? "remove " + d.orderId + " from " + d.listKey
-                        : "upsert " + d.orderId + " " + d.summary.status + " into " + d.listKey)
-                .collect(Collectors.toList());
+        return SequencerOutputs.listDeltas(harness);
     }
 
     @Test

@@ -133,8 +133,9 @@ class SavepointFixtureMigrationTest {
                 JobParameters.PARALLELISM, "2",
                 JobParameters.MAX_PARALLELISM, "256"));
 
+        // Nothing listens at the endpoint: the restore must fail before anything is asked of DynamoDB.
         JobClient job = SavepointJobs.start(StreamExecutionEnvironment::getExecutionEnvironment, params,
-                v1.resolve("savepoint").toString());
+                v1.resolve("savepoint").toString(), params.streamArn);
 
         assertThatThrownBy(() -> job.getJobExecutionResult().get(60, TimeUnit.SECONDS))
                 .satisfies(e -> assertThat(ExceptionUtils.stringifyException(e))

@@ -4,6 +4,7 @@ import dev.ordercachesync.config.JobParameters;
 import dev.ordercachesync.inspect.SavepointState;
 import dev.ordercachesync.model.Order;
 import dev.ordercachesync.testsupport.CacheConvergence;
+import dev.ordercachesync.testsupport.JobUnderTest;
 import dev.ordercachesync.testsupport.LocalStack;
 import dev.ordercachesync.testsupport.OrderHistory;
 import dev.ordercachesync.testsupport.OrderStream;
@@ -113,6 +114,7 @@ class SavepointRestoreTest {
         String savepoint;
         JobClient job = SavepointJobs.start(StreamExecutionEnvironment::getExecutionEnvironment, before, null);
         try {
+            JobUnderTest.awaitBootstrapComplete(MINI_CLUSTER.getClientConfiguration(), job, before);
             WORKLOAD.runFirstHalf(stack.dynamoDb.client(), table);
             assertThat(CacheConvergence.awaitEqual(expected, cache, CONVERGENCE_TIMEOUT, Duration.ZERO))
                     .as("cache after the first half").isEqualTo(expected.get());

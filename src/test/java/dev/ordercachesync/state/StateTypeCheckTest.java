@@ -109,13 +109,13 @@ class StateTypeCheckTest {
                 JobParameters.MOMENTO_LOCAL_ENDPOINT, "127.0.0.1:9"));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1);
         OrderCacheSyncPipeline.configure(env, params);
-        OrderCacheSyncPipeline.build(env, params);
+        OrderCacheSyncPipeline.build(env, params, OrderCacheSyncPipeline.momentoSink(params), params.streamArn);
 
         // With auto-generated uids off, building the graph itself fails on an operator without one.
         Collection<StreamNode> nodes = env.getStreamGraph().getStreamNodes();
         assertThat(nodes).extracting(StreamNode::getTransformationUID)
-                .containsExactlyInAnyOrder(OperatorIds.SOURCE, OperatorIds.PARSER, OperatorIds.SEQUENCER,
-                        OperatorIds.LIST_MATERIALIZER, OperatorIds.MOMENTO_SINK, OperatorIds.DEAD_LETTER_LOG);
+                .containsExactlyInAnyOrder(OperatorIds.SOURCE, OperatorIds.TABLE_SCAN, OperatorIds.PARSER,
+                        OperatorIds.TABLE_ROW_PARSER, OperatorIds.SEQUENCER, OperatorIds.LIST_MATERIALIZER, OperatorIds.MOMENTO_SINK, OperatorIds.DEAD_LETTER_LOG);
         assertThat(nodes).extracting(StreamNode::getOperatorName).allSatisfy(name -> assertThat(name).isNotBlank());
     }
 

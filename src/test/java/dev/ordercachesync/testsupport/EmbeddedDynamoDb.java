@@ -2,8 +2,6 @@ package dev.ordercachesync.testsupport;
 
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
@@ -13,24 +11,7 @@ import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
-import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
-import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
-import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndexDescription;
-import software.amazon.awssdk.services.dynamodb.model.IndexStatus;
-import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.Projection;
-import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
-import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
-import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
-import software.amazon.awssdk.services.dynamodb.model.StreamSpecification;
-import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
-import software.amazon.awssdk.services.dynamodb.model.TableDescription;
-import software.amazon.awssdk.services.dynamodb.model.TableStatus;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 
 /**
@@ -49,7 +30,6 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
     public static final String ACCESS_KEY_ID = "dummyAccessKeyId";
     public static final String SECRET_ACCESS_KEY = "dummySecretAccessKey";
 
-    private static final Duration TABLE_ACTIVE_TIMEOUT = Duration.ofSeconds(30);
 
     private final MotoServer.Lease lease;
     private final int port;
@@ -57,6 +37,7 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
     private final SdkHttpClient httpClient;
     private final DynamoDbClient client;
     private final DynamoDbStreamsClient streamsClient;
+    private final OrderTableAdmin tables;
     private boolean closed;
 
     private EmbeddedDynamoDb(MotoServer.Lease lease) {
@@ -83,6 +64,7 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
                 .endpointOverride(endpoint)
                 .httpClient(httpClient)
                 .build();
+        this.tables = new OrderTableAdmin(client);
     }
 
     /** An empty DynamoDB on a loopback port. */
@@ -117,47 +99,30 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
      * @return the table's LatestStreamArn
      */
     public String createOrderTable(String name) {
-        client.createTable(CreateTableRequest.builder()
-                .tableName(name)
-                .attributeDefinitions(
-                        attribute(OrderTable.PK),
-                        attribute(OrderTable.SK),
-                        attribute(OrderTable.TYPE),
-                        attribute(OrderTable.CREATOR))
-                .keySchema(key(OrderTable.PK, KeyType.HASH), key(OrderTable.SK, KeyType.RANGE))
-                .globalSecondaryIndexes(GlobalSecondaryIndex.builder()
-                        .indexName(OrderTable.TYPE_INDEX)
-                        .keySchema(key(OrderTable.TYPE, KeyType.HASH), key(OrderTable.CREATOR, KeyType.RANGE))
-                        .projection(Projection.builder().projectionType(ProjectionType.ALL).build())
-                        .build())
-                .billingMode(BillingMode.PAY_PER_REQUEST)
-                .streamSpecification(StreamSpecification.builder()
-                        .streamEnabled(true)
-                        .streamViewType(StreamViewType.NEW_AND_OLD_IMAGES)
-                        .build())
-                .build());
-        TableDescription table = awaitActive(name);
-        if (table.latestStreamArn() == null) {
-            throw new IllegalStateException("Table " + name + " is ACTIVE but has no stream ARN");
-        }
-        return table.latestStreamArn();
+        return createOrderTable(name, true);
+    }
+
+    /**
+     * As {@link #createOrderTable(String)}, with or without its stream; without, it returns null and
+     * {@link #enableStream(String)} switches the stream on later (items written before are in no stream).
+     */
+    public String createOrderTable(String name, boolean withStream) {
+        return tables.create(name, withStream);
+    }
+
+    /** Enables the table's stream (view NEW_AND_OLD_IMAGES) and returns its new LatestStreamArn. */
+    public String enableStream(String name) {
+        return tables.enableStream(name);
+    }
+
+    /** Deletes the table and waits until it is gone. */
+    public void deleteTable(String name) {
+        tables.delete(name);
     }
 
     /** Every item of {@code table}, following LastEvaluatedKey, with consistent reads. */
     public List<Map<String, AttributeValue>> scanAll(String table) {
-        List<Map<String, AttributeValue>> items = new ArrayList<>();
-        Map<String, AttributeValue> startKey = null;
-        do {
-            ScanRequest.Builder request = ScanRequest.builder().tableName(table).consistentRead(true);
-            if (startKey != null) {
-                request.exclusiveStartKey(startKey);
-            }
-            ScanResponse page = client.scan(request.build());
-            items.addAll(page.items());
-            startKey = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
-                    ? page.lastEvaluatedKey() : null;
-        } while (startKey != null);
-        return Collections.unmodifiableList(items);
+        return tables.scanAll(table);
     }
 
     @Override
@@ -173,42 +138,5 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
         } finally {
             lease.close();
         }
-    }
-
-    private TableDescription awaitActive(String name) {
-        long deadline = System.nanoTime() + TABLE_ACTIVE_TIMEOUT.toNanos();
-        while (true) {
-            TableDescription table = client.describeTable(r -> r.tableName(name)).table();
-            if (table.tableStatus() == TableStatus.ACTIVE && indexesActive(table)) {
-                return table;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("Table " + name + " not ACTIVE after " + TABLE_ACTIVE_TIMEOUT
-                        + ": " + table.tableStatusAsString());
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("Interrupted waiting for table " + name, e);
-            }
-        }
-    }
-
-    private static boolean indexesActive(TableDescription table) {
-        for (GlobalSecondaryIndexDescription index : table.globalSecondaryIndexes()) {
-            if (index.indexStatus() != IndexStatus.ACTIVE) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static AttributeDefinition attribute(String name) {
-        return AttributeDefinition.builder().attributeName(name).attributeType(ScalarAttributeType.S).build();
-    }
-
-    private static KeySchemaElement key(String name, KeyType type) {
-        return KeySchemaElement.builder().attributeName(name).keyType(type).build();
     }
 }

@@ -33,6 +33,20 @@ public final class JobMetrics {
         return eventually(() -> jobMetricNow(name));
     }
 
+    /**
+     * A job-level metric once it reaches {@code atLeast}, or its value when 15 s have passed: the REST metric cache
+     * refreshes at intervals, so an earlier request can leave it holding an old value for a while.
+     */
+    public long jobMetricReaching(String name, long atLeast) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + 15_000_000_000L;
+        long value = jobMetric(name);
+        while (value < atLeast && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+            value = jobMetric(name);
+        }
+        return value;
+    }
+
     /** An operator metric summed over all subtasks; waits for the REST metric cache to fetch it. */
     public long operatorMetricSum(String metricName) throws IOException, InterruptedException {
         return eventually(() -> operatorMetricSumNow(metricName));

@@ -16,6 +16,7 @@ public final class LocalStack implements AutoCloseable {
 
     public final EmbeddedDynamoDb dynamoDb;
     public final LoopbackMomentoServer momento;
+    /** Null when the table was created without its stream. */
     public final String streamArn;
 
     private LocalStack(EmbeddedDynamoDb dynamoDb, LoopbackMomentoServer momento, String streamArn) {
@@ -25,9 +26,14 @@ public final class LocalStack implements AutoCloseable {
     }
 
     public static LocalStack start() {
+        return start(true);
+    }
+
+    /** With {@code withStream} false, the table has no stream yet: items written before it is enabled are in none. */
+    public static LocalStack start(boolean withStream) {
         EmbeddedDynamoDb ddb = EmbeddedDynamoDb.start();
         try {
-            String arn = ddb.createOrderTable(TABLE);
+            String arn = ddb.createOrderTable(TABLE, withStream);
             LoopbackMomentoServer momento = LoopbackMomentoServer.builder().cache(CACHE).build().start();
             return new LocalStack(ddb, momento, arn);
         } catch (RuntimeException e) {
@@ -39,7 +45,12 @@ public final class LocalStack implements AutoCloseable {
     /** Parameters that point the job at this stack, tuned for quick local feedback. */
     public Map<String, String> jobParameters() {
         Map<String, String> p = new HashMap<>();
-        p.put(JobParameters.STREAM_ARN, streamArn);
+        // The table is named by the stream ARN when there is one, so a test may point the job at another table's.
+        if (streamArn != null) {
+            p.put(JobParameters.STREAM_ARN, streamArn);
+        } else {
+            p.put(JobParameters.TABLE_NAME_PARAM, TABLE);
+        }
         p.put(JobParameters.AWS_REGION, "us-east-1");
         p.put(JobParameters.AWS_ENDPOINT, dynamoDb.endpoint().toString());
         p.put(JobParameters.AWS_CREDENTIALS, "local-dummy");

@@ -18,7 +18,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The template's property group as the service would build it, read back by the service's library and the job. */
 class ManagedFlinkTemplateTest {
-    private static final String STREAM = "arn:aws:dynamodb:us-east-1:123456789012:table/OrderTable/stream/2026-12-01T00:00:00.000";
     private static final String SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:order-cache-sync/momento-AbCdEf";
 
     @TempDir
@@ -26,7 +25,7 @@ class ManagedFlinkTemplateTest {
 
     private static Map<String, String> stack(String... pairs) {
         Map<String, String> stack = new HashMap<>();
-        stack.put("StreamArn", STREAM);
+        stack.put("TableName", "OrderTable");
         stack.put("MomentoApiKeySecretArn", SECRET);
         for (int i = 0; i < pairs.length; i += 2) {
             stack.put(pairs[i], pairs[i + 1]);
@@ -46,8 +45,17 @@ class ManagedFlinkTemplateTest {
                 .getBytes(StandardCharsets.UTF_8));
         Map<String, Properties> groups = KinesisAnalyticsRuntime.getApplicationProperties(file.toString());
         assertThat(groups).containsOnlyKeys(ParameterSources.PROPERTY_GROUP);
-        JobParameters p = ParameterSources.load(new String[] {"--" + ParameterSources.APPLICATION_PROPERTIES, file.toString()});
-        assertThat(p.streamArn).isEqualTo(STREAM);
+        // On the service the region comes from its environment (AWS_REGION); here from the SDK's system property.
+        JobParameters p;
+        System.setProperty("aws.region", "us-east-1");
+        try {
+            p = ParameterSources.load(new String[] {"--" + ParameterSources.APPLICATION_PROPERTIES, file.toString()});
+        } finally {
+            System.clearProperty("aws.region");
+        }
+        assertThat(p.tableName).isEqualTo("OrderTable");
+        assertThat(p.streamArn).as("the job finds the table's current stream").isNull();
+        assertThat(p.awsRegion).isEqualTo("us-east-1");
         assertThat(p.momentoApiKeySecretId).isEqualTo(SECRET);
         assertThat(p.deadLetterTable).isNull();
     }
@@ -63,9 +71,9 @@ class ManagedFlinkTemplateTest {
         ManagedFlinkTemplate template = ManagedFlinkTemplate.read();
         assertThatThrownBy(() -> template.propertyMap(stack("MomentoCacheName", "")))
                 .hasMessageContaining("value of property 'momento-cache-name' is 0 characters long");
-        assertThatThrownBy(() -> template.propertyMap(stack("StreamArn", "OrderTable")))
-                .hasMessageContaining("stack parameter StreamArn = 'OrderTable' does not match");
-        assertThatThrownBy(() -> template.propertyMap(Map.of("StreamArn", STREAM)))
+        assertThatThrownBy(() -> template.propertyMap(stack("TableName", "a/b")))
+                .hasMessageContaining("stack parameter TableName = 'a/b' does not match");
+        assertThatThrownBy(() -> template.propertyMap(Map.of("TableName", "OrderTable")))
                 .hasMessageContaining("stack parameter MomentoApiKeySecretArn has no default");
         Map<String, String> tooLong = new HashMap<>();
         tooLong.put("cache-ttl", "1".repeat(2049));

@@ -24,6 +24,12 @@ public final class SavepointJobs {
      */
     public static JobClient start(Function<Configuration, StreamExecutionEnvironment> environments,
                                   JobParameters params, String restoreFrom) throws Exception {
+        return start(environments, params, restoreFrom, null);
+    }
+
+    /** As above; with {@code streamArn} set, the job reads it without asking the table for its current stream. */
+    public static JobClient start(Function<Configuration, StreamExecutionEnvironment> environments,
+                                  JobParameters params, String restoreFrom, String streamArn) throws Exception {
         Configuration conf = new Configuration();
         if (restoreFrom != null) {
             conf.set(StateRecoveryOptions.SAVEPOINT_PATH, restoreFrom);
@@ -33,7 +39,11 @@ public final class SavepointJobs {
         StreamExecutionEnvironment env = environments.apply(conf);
         env.enableCheckpointing(500);
         OrderCacheSyncPipeline.configure(env, params);
-        OrderCacheSyncPipeline.build(env, params);
+        if (streamArn == null) {
+            OrderCacheSyncPipeline.build(env, params);
+        } else {
+            OrderCacheSyncPipeline.build(env, params, OrderCacheSyncPipeline.momentoSink(params), streamArn);
+        }
         return env.executeAsync(OrderCacheSyncJob.JOB_NAME);
     }
 

@@ -72,6 +72,24 @@ class ListViewMaterializerTest {
     }
 
     @Test
+    void aScanRendersAListItDoesNotChangeSoAFlushedCacheGetsItBack() throws Exception {
+        OrderSummary o1 = summary("o1", "2026-11-23T10:00:00Z", "SUBMITTED");
+        upsert("alice", o1);
+        harness.setProcessingTime(1_000 + FLUSH.toMillis());
+        assertThat(drain()).hasSize(1);
+
+        upsert("alice", o1);
+        harness.setProcessingTime(1_000 + 2 * FLUSH.toMillis());
+        assertThat(drain()).as("an unchanged summary from the stream renders nothing").isEmpty();
+
+        harness.processElement(ListDelta.upsert("alice", o1).rerendering(), 0L);
+        harness.setProcessingTime(1_000 + 3 * FLUSH.toMillis());
+        List<CacheMutation> out = drain();
+        assertThat(out).hasSize(1);
+        assertThat(out.get(0).value).isEqualTo(contract.renderList(List.of(o1), CAP));
+    }
+
+    @Test
     void rendersNewestFirstTiesByIdAndCapsTheList() throws Exception {
         upsert("alice", summary("b", "2026-11-23T10:00:00Z", "SUBMITTED"));
         upsert("alice", summary("a", "2026-11-23T10:00:00Z", "SUBMITTED"));

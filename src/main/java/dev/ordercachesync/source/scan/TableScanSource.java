@@ -1,0 +1,63 @@
+package dev.ordercachesync.source.scan;
+
+import dev.ordercachesync.config.JobParameters;
+import dev.ordercachesync.model.TableRow;
+import org.apache.flink.api.connector.source.Boundedness;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.api.connector.source.SourceReader;
+import org.apache.flink.api.connector.source.SourceReaderContext;
+import org.apache.flink.api.connector.source.SplitEnumerator;
+import org.apache.flink.api.connector.source.SplitEnumeratorContext;
+import org.apache.flink.core.io.SimpleVersionedSerializer;
+
+/**
+ * Reads the whole orders table with a parallel Scan when the job needs it (no state yet, a stream gap, or a new
+ * bootstrap-run-id), and stays idle in between. Splits are Scan segments; their last evaluated keys and the runs'
+ * progress are in checkpoints, so a failure or a savepoint mid-scan resumes where it was.
+ *
+ * <p>Unbounded on purpose: a finished source could never scan again, and a gap can appear in any later run of the
+ * job.
+ */
+public final class TableScanSource implements Source<TableRow, ScanSplit, ScanEnumeratorState> {
+    private static final long serialVersionUID = 1L;
+
+    private final JobParameters p;
+    private final String streamArn;
+
+    /** @param streamArn the stream the job's stream source reads; the enumerator fails the job if it is not current */
+    public TableScanSource(JobParameters p, String streamArn) {
+        this.p = p;
+        this.streamArn = streamArn;
+    }
+
+    @Override
+    public Boundedness getBoundedness() {
+        return Boundedness.CONTINUOUS_UNBOUNDED;
+    }
+
+    @Override
+    public SourceReader<TableRow, ScanSplit> createReader(SourceReaderContext readerContext) {
+        return new TableScanReader(readerContext, p);
+    }
+
+    @Override
+    public SplitEnumerator<ScanSplit, ScanEnumeratorState> createEnumerator(SplitEnumeratorContext<ScanSplit> context) {
+        return new TableScanEnumerator(context, p, streamArn, null);
+    }
+
+    @Override
+    public SplitEnumerator<ScanSplit, ScanEnumeratorState> restoreEnumerator(SplitEnumeratorContext<ScanSplit> context,
+                                                                             ScanEnumeratorState checkpoint) {
+        return new TableScanEnumerator(context, p, streamArn, checkpoint);
+    }
+
+    @Override
+    public SimpleVersionedSerializer<ScanSplit> getSplitSerializer() {
+        return ScanSplitSerializer.INSTANCE;
+    }
+
+    @Override
+    public SimpleVersionedSerializer<ScanEnumeratorState> getEnumeratorCheckpointSerializer() {
+        return ScanEnumeratorStateSerializer.INSTANCE;
+    }
+}
