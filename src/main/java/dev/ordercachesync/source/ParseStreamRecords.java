@@ -1,8 +1,6 @@
 package dev.ordercachesync.source;
 
 import dev.ordercachesync.deadletter.DeadLetter;
-import dev.ordercachesync.deadletter.DeadLetterCounters;
-import dev.ordercachesync.deadletter.RejectReason;
 import dev.ordercachesync.metrics.CloudWatchMetrics;
 import dev.ordercachesync.model.OrderChange;
 import dev.ordercachesync.model.RawStreamRecord;
@@ -28,8 +26,7 @@ public class ParseStreamRecords extends ProcessFunction<RawStreamRecord, OrderCh
     private final StreamRecordParser parser;
 
     private transient Counter recordsRead;
-    private transient Counter nonOrdersSkipped;
-    private transient DeadLetterCounters deadLetters;
+    private transient ParseOutcomes outcomes;
     private transient long newestCreationMillis;
     private transient long readLagMillis;
 
@@ -41,9 +38,8 @@ public class ParseStreamRecords extends ProcessFunction<RawStreamRecord, OrderCh
     public void open(OpenContext openContext) {
         MetricGroup metrics = CloudWatchMetrics.of(getRuntimeContext().getMetricGroup());
         recordsRead = metrics.counter("streamRecordsRead");
-        nonOrdersSkipped = metrics.counter("nonOrderItemsSkipped");
         metrics.gauge(READ_LAG, (Gauge<Long>) () -> readLagMillis);
-        deadLetters = DeadLetterCounters.register(getRuntimeContext().getMetricGroup(), RejectReason.values());
+        outcomes = new ParseOutcomes(metrics, getRuntimeContext().getMetricGroup());
     }
 
     @Override
@@ -55,17 +51,7 @@ public class ParseStreamRecords extends ProcessFunction<RawStreamRecord, OrderCh
             newestCreationMillis = raw.approximateCreationMillis;
             readLagMillis = Math.max(0, now - raw.approximateCreationMillis);
         }
-        try {
-            OrderChange change = parser.parse(raw);
-            if (change == null) {
-                nonOrdersSkipped.inc();
-            } else {
-                out.collect(change);
-            }
-        } catch (InvalidStreamRecordException e) {
-            deadLetters.count(e.reason());
-            ctx.output(DeadLetter.OUTPUT, DeadLetter.of(e.reason(), e.getMessage(), e.orderId(), raw.shardId,
-                    raw.sequenceNumber, now, raw.json));
-        }
+        outcomes.emit(() -> parser.parse(raw), e -> DeadLetter.of(e.reason(), e.getMessage(), e.orderId(),
+                raw.shardId, raw.sequenceNumber, now, raw.json), ctx, out);
     }
 }

@@ -1,8 +1,6 @@
 package dev.ordercachesync.source;
 
 import dev.ordercachesync.deadletter.DeadLetter;
-import dev.ordercachesync.deadletter.DeadLetterCounters;
-import dev.ordercachesync.deadletter.RejectReason;
 import dev.ordercachesync.metrics.CloudWatchMetrics;
 import dev.ordercachesync.model.OrderChange;
 import dev.ordercachesync.model.TableRow;
@@ -24,8 +22,7 @@ public class ParseTableRows extends ProcessFunction<TableRow, OrderChange> {
 
     private transient String[] markerKeys;
     private transient Counter rowsRead;
-    private transient Counter nonOrdersSkipped;
-    private transient DeadLetterCounters deadLetters;
+    private transient ParseOutcomes outcomes;
 
     public ParseTableRows(StreamRecordParser parser) {
         this.parser = parser;
@@ -36,8 +33,7 @@ public class ParseTableRows extends ProcessFunction<TableRow, OrderChange> {
         markerKeys = ScanMarkerKeys.forKeyGroups(getRuntimeContext().getTaskInfo().getMaxNumberOfParallelSubtasks());
         MetricGroup metrics = CloudWatchMetrics.of(getRuntimeContext().getMetricGroup());
         rowsRead = metrics.counter("tableRowsRead");
-        nonOrdersSkipped = metrics.counter("nonOrderItemsSkipped");
-        deadLetters = DeadLetterCounters.register(getRuntimeContext().getMetricGroup(), RejectReason.values());
+        outcomes = new ParseOutcomes(metrics, getRuntimeContext().getMetricGroup());
     }
 
     @Override
@@ -49,20 +45,12 @@ public class ParseTableRows extends ProcessFunction<TableRow, OrderChange> {
             return;
         }
         rowsRead.inc();
-        try {
-            OrderChange change = parser.parseScanned(row);
-            if (change == null) {
-                nonOrdersSkipped.inc();
-            } else {
-                out.collect(change);
-            }
-        } catch (InvalidStreamRecordException e) {
-            deadLetters.count(e.reason());
+        outcomes.emit(() -> parser.parseScanned(row), e -> {
             DeadLetter letter = DeadLetter.of(e.reason(), e.getMessage(), e.orderId(), null, null,
                     ctx.timerService().currentProcessingTime(), row.json);
             // No stream position to name it: one item per run and row, so a resumed scan overwrites it.
             letter.id = "scan#" + row.run + "#" + (e.orderId() != null ? e.orderId() : Integer.toHexString(row.json.hashCode()));
-            ctx.output(DeadLetter.OUTPUT, letter);
-        }
+            return letter;
+        }, ctx, out);
     }
 }
