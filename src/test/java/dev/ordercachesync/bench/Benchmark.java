@@ -113,15 +113,10 @@ public final class Benchmark {
         scaling();
         refreshTraffic();
         if (options.quotaChanges > 0) {
-            figures.underQuota.addAll(new UnderQuota(options, server, log, contract, maxListEntries, ttl, figures.sanity)
-                    .run(main.prefix(options.quotaChanges)));
+            underQuota(main);
         }
 
-        cpu.close();
-        figures.loadAfter = Machine.loadAverage();
-        figures.totalSeconds = (System.nanoTime() - started) / 1e9;
-        Path out = Paths.get(options.out);
-        Files.createDirectories(out);
+        Path out = finish(started);
         Path chart = out.resolve("latest.png");
         Chart.draw(figures, options, chart);
         Path report = out.resolve("latest.md");
@@ -130,15 +125,25 @@ public final class Benchmark {
                 figures.totalSeconds, figures.loadAfter, report, chart));
     }
 
-    /** The section under a quota alone, in its own file beside latest.md. */
-    private void quotaOnly(Recording main, long started) throws Exception {
+    private void underQuota(Recording main) throws Exception {
         figures.underQuota.addAll(new UnderQuota(options, server, log, contract, maxListEntries, ttl, figures.sanity)
                 .run(main.prefix(options.quotaChanges)));
+    }
+
+    /** Stops the CPU sampler, records the run's load and length, and returns the results folder. */
+    private Path finish(long started) throws Exception {
         cpu.close();
         figures.loadAfter = Machine.loadAverage();
         figures.totalSeconds = (System.nanoTime() - started) / 1e9;
         Path out = Paths.get(options.out);
         Files.createDirectories(out);
+        return out;
+    }
+
+    /** The section under a quota alone, in its own file beside latest.md. */
+    private void quotaOnly(Recording main, long started) throws Exception {
+        underQuota(main);
+        Path out = finish(started);
         Path report = out.resolve("under-quota.md");
         Files.writeString(report, UnderQuota.standalone(figures, options));
         say(String.format("Done in %.0f s (load average now %s). Results: %s", figures.totalSeconds, figures.loadAfter, report));
