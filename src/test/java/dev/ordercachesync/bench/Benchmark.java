@@ -206,7 +206,7 @@ public final class Benchmark {
         side.changesPerSecond = n / side.seconds;
         checkCache(cache, recording.finalOrders(), "baseline");
 
-        Visibility v = visibility(recording, arrival, writes, "baseline");
+        Visibility v = visibility(recording, arrival, writes, "baseline", Visibility.ListPacing.NONE);
         double[] fresh = new double[n];
         double[] detail = new double[n];
         double[] service = new double[n];
@@ -257,13 +257,14 @@ public final class Benchmark {
                 lag[i] = millis(segment.emittedAt.get(i) - arrival[i]);
             }
             side.sourceLagP99 = Stats.percentile(lag, 99);
-            Visibility v = visibility(main, arrival, writes, "job p=" + parallelism);
+            Visibility v = visibility(main, arrival, writes, "job p=" + parallelism, pacing(job.params));
             double[] fresh = new double[arrival.length];
             double[] detail = new double[arrival.length];
             for (int i = 0; i < arrival.length; i++) {
                 fresh[i] = millis(v.allViewsNanos[i] - arrival[i]);
                 detail[i] = millis(v.detailNanos[i] - arrival[i]);
             }
+            beyondPacing(side, v);
             side.freshP50 = Stats.percentile(fresh, 50);
             side.freshP99 = Stats.percentile(fresh, 99);
             side.freshMax = Stats.percentile(fresh, 100);
@@ -313,7 +314,8 @@ public final class Benchmark {
             side.pacedBytes = writes.bytes.sum();
             side.pacedMetered = writes.metered.sum();
             figures.sanity.add(route.checkEveryChangeApplied(recording.size()) + "; cache equals the contract");
-            Visibility v = visibility(recording, route.acknowledged, writes, "job via DynamoDB (moto)");
+            Visibility v = visibility(recording, route.acknowledged, writes, "job via DynamoDB (moto)", pacing(route.params));
+            beyondPacing(side, v);
             double[] fresh = new double[recording.size()];
             double[] detail = new double[recording.size()];
             for (int i = 0; i < fresh.length; i++) {
@@ -352,7 +354,8 @@ public final class Benchmark {
             if (options.rejected > 0) {
                 Recording rejected = generator.preload("rejected", options.rejected, OrderTable.STATUS_REJECTED);
                 rejected.applyTo(live);
-                job.awaitConverged(job.release(rejected, 0), expected(live), () -> server.snapshot(cache), CONVERGE_TIMEOUT_MILLIS);
+                job.awaitConverged(job.release(rejected, 0), expected(live), () -> server.snapshot(cache),
+                        preloadTimeoutMillis(rejected.size()));
             }
             int liveBefore = 0;
             for (int size : options.sizes) {
@@ -362,7 +365,7 @@ public final class Benchmark {
                 liveBefore = size;
                 preload.applyTo(live);
                 ReplayFeed.Segment loading = job.release(preload, 0);
-                job.awaitConverged(loading, expected(live), () -> server.snapshot(cache), CONVERGE_TIMEOUT_MILLIS);
+                job.awaitConverged(loading, expected(live), () -> server.snapshot(cache), preloadTimeoutMillis(preload.size()));
                 scale.savepointLiveOrders = live.size();
                 scale.savepointBytes = job.savepointBytes(savepoints.resolve(Integer.toString(size)));
                 liveBeforeBatch.put(size, new LinkedHashMap<>(live));
@@ -521,8 +524,27 @@ public final class Benchmark {
         figures.sanity.add(who + ": cache equals the contract (" + expected.size() + " keys)");
     }
 
-    private Visibility visibility(Recording recording, long[] arrival, WriteLog.CacheWrites writes, String who) {
-        Visibility v = Visibility.analyse(recording, arrival, writes.keptWrites(), contract);
+    /** A pre-load of a hundred thousand orders takes minutes on 2 cores; the limit only catches a stuck job. */
+    private static long preloadTimeoutMillis(int changes) {
+        return CONVERGE_TIMEOUT_MILLIS + 5L * changes;
+    }
+
+    private static Visibility.ListPacing pacing(JobParameters params) {
+        return new Visibility.ListPacing(params.listFlushInterval.toNanos(), params.listWriteKibPerSecond);
+    }
+
+    private static void beyondPacing(Figures.Side side, Visibility v) {
+        double[] beyond = new double[v.beyondPacingNanos.length];
+        for (int i = 0; i < beyond.length; i++) {
+            beyond[i] = millis(v.beyondPacingNanos[i]);
+        }
+        side.beyondPacingP99 = Stats.percentile(beyond, 99);
+        side.longestAllowedWait = millis(v.longestAllowedNanos);
+    }
+
+    private Visibility visibility(Recording recording, long[] arrival, WriteLog.CacheWrites writes, String who,
+                                  Visibility.ListPacing pacing) {
+        Visibility v = Visibility.analyse(recording, arrival, writes.keptWrites(), contract, pacing);
         check(v.problems.isEmpty(), who + ": " + String.join("; ", v.problems));
         figures.sanity.add(who + ": every change became visible in every view it touches; no view went backwards");
         return v;

@@ -38,12 +38,14 @@ final class DynamoDbRoute implements AutoCloseable {
     /** Ack time of each change's write, by change index. */
     final long[] acknowledged;
     final String jobName;
+    final JobParameters params;
     private final JobClient client;
     private final EmbeddedDynamoDb dynamoDb;
 
-    private DynamoDbRoute(int changes, String jobName, JobClient client, EmbeddedDynamoDb dynamoDb) {
+    private DynamoDbRoute(int changes, String jobName, JobParameters params, JobClient client, EmbeddedDynamoDb dynamoDb) {
         this.acknowledged = new long[changes];
         this.jobName = jobName;
+        this.params = params;
         this.client = client;
         this.dynamoDb = dynamoDb;
     }
@@ -63,6 +65,7 @@ final class DynamoDbRoute implements AutoCloseable {
             values.put(JobParameters.MOMENTO_CACHE_NAME, cache);
             values.put(JobParameters.PARALLELISM, Integer.toString(parallelism));
             values.put(JobParameters.LIST_FLUSH_INTERVAL, options.listFlushInterval);
+            values.put(JobParameters.SINK_OPS_PER_SECOND, JobRun.NO_QUOTA_BUDGET);
             JobParameters params = JobParameters.from(values);
             String jobName = "bench-dynamodb-p" + parallelism;
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism,
@@ -70,7 +73,7 @@ final class DynamoDbRoute implements AutoCloseable {
             env.enableCheckpointing(options.checkpointIntervalMillis);
             OrderCacheSyncPipeline.configure(env, params);
             OrderCacheSyncPipeline.build(env, params);
-            DynamoDbRoute route = new DynamoDbRoute(recording.size(), jobName, env.executeAsync(jobName), ddb);
+            DynamoDbRoute route = new DynamoDbRoute(recording.size(), jobName, params, env.executeAsync(jobName), ddb);
             route.awaitSourceReading();
             return route;
         } catch (Exception | Error e) {
@@ -167,16 +170,20 @@ final class DynamoDbRoute implements AutoCloseable {
                 + " ms. " + JobRun.difference(lastExpected, lastActual));
     }
 
+    /**
+     * The real source delivers at least once, so a record read twice is dropped as stale by the sequencer, which is
+     * its job; every change must still be applied exactly once.
+     */
     String checkEveryChangeApplied(int changes) {
         long applied = BenchMetrics.sum(jobName, "changesApplied");
         long stale = BenchMetrics.sum(jobName, "staleChangesDropped");
         long dead = BenchMetrics.sum(jobName, "deadLetters");
-        if (applied != changes || stale != 0 || dead != 0) {
+        if (applied != changes || dead != 0) {
             throw new IllegalStateException("job " + jobName + " applied " + applied + " of " + changes
                     + " changes (" + stale + " dropped as stale, " + dead + " dead letters)");
         }
         return "job " + jobName + " (moto DynamoDB, real source): applied " + applied + " of " + changes
-                + " changes, 0 stale, 0 dead letters";
+                + " changes, 0 dead letters, " + stale + " records delivered again and dropped as stale";
     }
 
     @Override

@@ -49,6 +49,10 @@ final class Figures {
         double freshMax;
         double detailP50;
         double detailP99;
+        /** Job only: p99 ms of how much later than list pacing allows a change's last view showed it. */
+        double beyondPacingP99;
+        /** Job only: the longest wait list pacing allowed a view in the paced run, ms. */
+        double longestAllowedWait;
         /** Baseline only: time from starting a record to all its views written, p50/p99 ms. */
         double serviceP50;
         double serviceP99;

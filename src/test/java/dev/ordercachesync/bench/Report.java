@@ -37,7 +37,9 @@ final class Report {
                 .append("; all-orders peaks at ").append(f.maxAllOrders).append(" entries |\n");
         md.append("| baseline replays | the first ").append(f.baseline().changes).append(" changes of it (one at a time) |\n");
         md.append("| job | list-flush-interval ").append(o.listFlushInterval).append(", checkpoints every ")
-                .append(o.checkpointIntervalMillis).append(" ms, other parameters at their defaults |\n");
+                .append(o.checkpointIntervalMillis).append(" ms, sink-ops-per-second ").append(JobRun.NO_QUOTA_BUDGET)
+                .append(" (the loopback server has no quota; the section under a quota runs the adaptive default), other "
+                        + "parameters at their defaults |\n");
         md.append("| scaling | RocksDB state backend, parallelism ").append(o.scalingParallelism()).append("; ")
                 .append(fmt("%,d", f.rejectedOrders)).append(" REJECTED orders first (they stay in all-orders), then live orders ").append(o.sizes)
                 .append("; ").append(o.batchChanges).append(" changes measured at each (baseline: the first ")
@@ -65,16 +67,22 @@ final class Report {
         md.append("- **ops/change, bytes, freshness**: the workload replayed at its recorded pace (waves ").append(o.waveIntervalMillis)
                 .append(" ms apart). Freshness is from a change's arrival in the stream (its wave's time) to the moment the "
                 + "server applied the write that made the last of its views show it (or a newer state).\n");
+        md.append("- **beyond list pacing** (the freshness goal): the same, less the wait the job's list pacing allows each "
+                + "list view: one list-flush-interval after the change, or, for a list whose last write cost more than "
+                + "list-write-kib-per-second allows in that interval, until that write has been paid for (⌈bytes/1024⌉ / "
+                + "list-write-kib-per-second seconds after it). That wait is the quota-safe rate the user configured, not "
+                + "delay: at the default 20 KiB/s a 5,000-entry all-orders (about 733 KiB) may be written every 37 s. Detail views get no "
+                + "allowance.\n");
         md.append(fmt("- The baseline cannot keep up with that pace, so its freshness is mostly backlog; handled from an idle "
                         + "start, one of its changes takes p50 %s / p99 %s until all its views show it.\n",
                 ms(base.serviceP50), ms(base.serviceP99)));
         for (Figures.Side s : f.sides) {
             if (s != base) {
                 md.append(fmt("- %s: %.3f list writes/change at the recorded pace; flat out %.2f ops/change; source lag p99 %s "
-                                + "(how late the replay source emitted, i.e. backpressure); the benchmark process kept %.1f of %s "
-                                + "cores busy at the recorded pace, %.1f flat out.\n",
+                                + "(how late the replay source emitted, i.e. backpressure); the longest wait list pacing allowed "
+                                + "a view %s; the benchmark process kept %.1f of %s cores busy at the recorded pace, %.1f flat out.\n",
                         s.label, s.listWritesPerChange, (double) s.flatOutOps.total() / s.changes, ms(s.sourceLagP99),
-                        s.pacedCores, f.machine.get("cores (nproc)"), s.flatOutCores));
+                        ms(s.longestAllowedWait), s.pacedCores, f.machine.get("cores (nproc)"), s.flatOutCores));
             }
         }
         md.append("- Flat out, the job coalesces: a key's waiting write is replaced by a newer one and a list renders once per "
@@ -200,14 +208,17 @@ final class Report {
             if (s == base) {
                 continue;
             }
-            goals.add(goal("freshness p99, all views, " + s.label, "< 1 s", ms(s.freshP99), s.freshP99 < GOAL_P99_MS,
-                    fmt("missed by %s; %s", ms(s.freshP99 - GOAL_P99_MS), freshnessWhy(s, f))));
+            goals.add(goal("freshness p99 beyond list pacing, all views, " + s.label, "< 1 s",
+                    fmt("%s (all views %s, detail view %s)", ms(s.beyondPacingP99), ms(s.freshP99), ms(s.detailP99)),
+                    s.beyondPacingP99 < GOAL_P99_MS, fmt("missed by %s; %s", ms(s.beyondPacingP99 - GOAL_P99_MS),
+                            freshnessWhy(s, f))));
         }
         if (f.viaDynamoDb != null) {
             Figures.Side r = f.viaDynamoDb;
-            goals.add(goal("freshness p99 from the DynamoDB write, " + r.label, "< 1 s", ms(r.freshP99),
-                    r.freshP99 < GOAL_P99_MS, fmt("missed by %s; detail view p99 %s, so the rest is the source's 200 ms "
-                            + "polling and the lists' flush interval", ms(r.freshP99 - GOAL_P99_MS), ms(r.detailP99))));
+            goals.add(goal("freshness p99 beyond list pacing from the DynamoDB write, " + r.label, "< 1 s",
+                    fmt("%s (all views %s, detail view %s)", ms(r.beyondPacingP99), ms(r.freshP99), ms(r.detailP99)),
+                    r.beyondPacingP99 < GOAL_P99_MS, fmt("missed by %s; detail view p99 %s, so the rest is the source's "
+                            + "200 ms polling and list rendering", ms(r.beyondPacingP99 - GOAL_P99_MS), ms(r.detailP99))));
         }
         Figures.Scale first = f.scales.get(0);
         Figures.Scale last = f.scales.get(f.scales.size() - 1);

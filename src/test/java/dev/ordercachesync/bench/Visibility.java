@@ -40,11 +40,46 @@ final class Visibility {
     final long[] allViewsNanos;
     /** Per change: when its detail view {@code <id>} shows it. */
     final long[] detailNanos;
+    /**
+     * Per change: how long after its arrival the last of its views showed it, less the wait the job's list pacing
+     * allows each list view (0 for details); -1 if one never did.
+     */
+    final long[] beyondPacingNanos;
+    /** The longest wait list pacing allowed any view of any change. */
+    long longestAllowedNanos;
     final List<String> problems = new ArrayList<>();
 
     private Visibility(int n) {
         allViewsNanos = new long[n];
         detailNanos = new long[n];
+        beyondPacingNanos = new long[n];
+    }
+
+    /**
+     * The job's rule for when a list may be written again: one flush interval after a change, and not before its
+     * last write has been paid for at the configured metered KiB per second.
+     */
+    static final class ListPacing {
+        /** No pacing: every view is due at once (the baseline writes one record at a time). */
+        static final ListPacing NONE = new ListPacing(0, Double.POSITIVE_INFINITY);
+
+        final long flushIntervalNanos;
+        final double kibPerSecond;
+
+        ListPacing(long flushIntervalNanos, double kibPerSecond) {
+            this.flushIntervalNanos = flushIntervalNanos;
+            this.kibPerSecond = kibPerSecond;
+        }
+
+        /** The wait the job may take before a change arriving at {@code arrival} shows in a list last written as {@code previous}. */
+        long allowedNanos(WriteLog.Write previous, long arrival) {
+            if (previous == null || previous.value == null) {
+                return flushIntervalNanos;
+            }
+            long bytes = previous.key.size() + previous.value.size();
+            long paidAt = previous.nanos + (long) Math.ceil(WriteLog.meteredOperations(bytes) * 1e9 / kibPerSecond);
+            return Math.max(flushIntervalNanos, paidAt - arrival);
+        }
     }
 
     /** One order's states in one view; entry 0 is the state before the recording. */
@@ -53,6 +88,8 @@ final class Visibility {
         final List<String> state = new ArrayList<>();
         final List<Long> arrival = new ArrayList<>();
         long[] visible;
+        /** Per entry: the wait list pacing allows before the view must show it. */
+        long[] allowed;
         int pointer;
         int arrivedUpTo;
 
@@ -107,7 +144,7 @@ final class Visibility {
     }
 
     static Visibility analyse(Recording recording, long[] arrivalNanos, List<WriteLog.Write> writes,
-                              CacheContract contract) {
+                              CacheContract contract, ListPacing pacing) {
         int n = recording.size();
         Visibility result = new Visibility(n);
         Map<String, View> views = new HashMap<>();
@@ -145,28 +182,50 @@ final class Visibility {
             for (Map.Entry<String, View> e : views.entrySet()) {
                 if (e.getValue().isList == lists) {
                     walk(e.getKey(), e.getValue(), writesByKey.getOrDefault(e.getKey(), Collections.emptyList()),
-                            detailVisible, result.problems);
+                            detailVisible, result.problems, pacing);
                 }
             }
         }
 
         for (Change c : recording.changes) {
             long latest = Long.MIN_VALUE;
+            long beyond = Long.MIN_VALUE;
             for (Place p : placesOf.get(c.index)) {
                 long v = p.timeline.visible[p.entry];
                 if (v < 0) {
                     latest = -1;
+                    beyond = -1;
                     break;
                 }
                 latest = Math.max(latest, v);
+                beyond = Math.max(beyond, v - arrivalNanos[c.index] - p.timeline.allowed[p.entry]);
+                result.longestAllowedNanos = Math.max(result.longestAllowedNanos, p.timeline.allowed[p.entry]);
             }
             result.allViewsNanos[c.index] = latest;
+            result.beyondPacingNanos[c.index] = beyond < 0 && latest >= 0 ? 0 : beyond;
             result.detailNanos[c.index] = detailPlace[c.index].timeline.visible[detailPlace[c.index].entry];
             if (latest < 0 && result.problems.size() < 20) {
                 result.problems.add("change " + c.index + " (" + c.kind + " " + c.orderId + ") never became visible in all its views");
             }
         }
         return result;
+    }
+
+    /** The key's last write applied at or before {@code nanos}; writes are in the order the server applied them. */
+    private static WriteLog.Write lastWriteAtOrBefore(List<WriteLog.Write> writes, long nanos) {
+        int lo = 0;
+        int hi = writes.size() - 1;
+        WriteLog.Write found = null;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            if (writes.get(mid).nanos <= nanos) {
+                found = writes.get(mid);
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return found;
     }
 
     private static Place place(Map<String, View> views, boolean isList, String key, Change c, long at, String state,
@@ -181,11 +240,17 @@ final class Visibility {
     }
 
     private static void walk(String key, View view, List<WriteLog.Write> writes, long[] detailVisible,
-                             List<String> problems) {
+                             List<String> problems, ListPacing pacing) {
         for (Timeline t : view.byOrder.values()) {
             t.visible = new long[t.state.size()];
             Arrays.fill(t.visible, -1);
             t.visible[0] = Long.MIN_VALUE;
+            t.allowed = new long[t.state.size()];
+            if (view.isList) {
+                for (int k = 1; k < t.state.size(); k++) {
+                    t.allowed[k] = pacing.allowedNanos(lastWriteAtOrBefore(writes, t.arrival.get(k)), t.arrival.get(k));
+                }
+            }
         }
         // Stable: one order's changes arrive in their own order even when writes of a wave overlap.
         view.arrivals.sort(Comparator.comparingLong(a -> a.nanos));
