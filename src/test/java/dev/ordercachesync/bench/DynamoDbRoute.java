@@ -20,9 +20,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -33,7 +30,8 @@ import java.util.function.Supplier;
  */
 final class DynamoDbRoute implements AutoCloseable {
     static final String TABLE = "OrderTable";
-    private static final int WRITERS = 4;
+    /** Well under what moto serves here, so it answers the source's GetRecords at once. */
+    static final int MAX_WRITES_PER_SECOND = 50;
 
     /** Ack time of each change's write, by change index. */
     final long[] acknowledged;
@@ -99,33 +97,25 @@ final class DynamoDbRoute implements AutoCloseable {
         }
     }
 
-    /** Writes wave after wave at the recorded pace; a wave's writes run in parallel, each order once per wave. */
+    /**
+     * Writes wave after wave at the recorded pace, one write at a time and at most {@link #MAX_WRITES_PER_SECOND}:
+     * moto is one Python process, and once writers saturate it (about 120 requests per second on 2 cores), the
+     * source's GetRecords waits behind them, and the freshness measured would be moto's queue, not the job's.
+     */
     void writeAtPace(Recording recording, long waveIntervalNanos) throws Exception {
-        ExecutorService writers = Executors.newFixedThreadPool(WRITERS);
-        try {
-            DynamoDbClient ddb = dynamoDb.client();
-            long start = System.nanoTime();
-            int i = 0;
-            while (i < recording.size()) {
-                int wave = recording.changes.get(i).wave;
-                long wait = start + wave * waveIntervalNanos - System.nanoTime();
-                if (wait > 0) {
-                    TimeUnit.NANOSECONDS.sleep(wait);
-                }
-                List<Future<?>> writes = new ArrayList<>();
-                for (; i < recording.size() && recording.changes.get(i).wave == wave; i++) {
-                    Change c = recording.changes.get(i);
-                    writes.add(writers.submit(() -> {
-                        write(ddb, c);
-                        acknowledged[c.index] = System.nanoTime();
-                    }));
-                }
-                for (Future<?> f : writes) {
-                    f.get();
-                }
+        DynamoDbClient ddb = dynamoDb.client();
+        long start = System.nanoTime();
+        long gap = TimeUnit.SECONDS.toNanos(1) / MAX_WRITES_PER_SECOND;
+        long nextWrite = start;
+        for (Change c : recording.changes) {
+            long due = Math.max(start + c.wave * waveIntervalNanos, nextWrite);
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                TimeUnit.NANOSECONDS.sleep(wait);
             }
-        } finally {
-            writers.shutdownNow();
+            nextWrite = System.nanoTime() + gap;
+            write(ddb, c);
+            acknowledged[c.index] = System.nanoTime();
         }
     }
 

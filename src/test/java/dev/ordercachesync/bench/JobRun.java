@@ -148,6 +148,9 @@ final class JobRun implements AutoCloseable {
             if (!segment.fullyEmitted() || System.nanoTime() - last < QUIET_NANOS) {
                 continue;
             }
+            // Hundreds of thousands of keys each at the largest scaling size: never hold two pairs at once.
+            lastExpected = null;
+            lastActual = null;
             lastExpected = expected.get();
             lastActual = actual.get();
             if (lastExpected.equals(lastActual) && writes.lastNanos.get() == last) {

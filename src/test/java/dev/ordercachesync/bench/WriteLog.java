@@ -36,6 +36,8 @@ final class WriteLog implements WriteListener {
         /** Momento's metered operations for these writes: one per started KiB of key and value, at least one. */
         final LongAdder metered = new LongAdder();
         final AtomicLong lastNanos = new AtomicLong();
+        /** The last write of a detail key (a set of an object, or a delete; lists are arrays). */
+        final AtomicLong lastDetailNanos = new AtomicLong();
         final ConcurrentLinkedQueue<Write> kept = new ConcurrentLinkedQueue<>();
         volatile boolean keep;
 
@@ -72,6 +74,9 @@ final class WriteLog implements WriteListener {
         w.bytes.add(size);
         w.metered.add(meteredOperations(size));
         w.lastNanos.accumulateAndGet(nanoTime, Math::max);
+        if (value == null || value.isEmpty() || value.byteAt(0) != '[') {
+            w.lastDetailNanos.accumulateAndGet(nanoTime, Math::max);
+        }
         if (w.keep) {
             w.kept.add(new Write(key, value, nanoTime));
         }
