@@ -1,6 +1,7 @@
 package dev.ordercachesync.inspect;
 
 import dev.ordercachesync.job.OperatorIds;
+import dev.ordercachesync.model.Order;
 import dev.ordercachesync.ordering.AppliedOrder;
 import dev.ordercachesync.ordering.OrderSequencer;
 import dev.ordercachesync.views.ListViewMaterializer;
@@ -75,13 +76,17 @@ public final class SavepointState {
         public final BigInteger tombstone;
         /** When the tombstone was written, or null. */
         public final Instant tombstoneWrittenAt;
+        /** The last applied order, which detail refreshes render; null for a removed order, or in state of v1. */
+        public final Order order;
 
-        OrderState(String orderId, BigInteger lastSequence, String creator, BigInteger tombstone, Instant tombstoneWrittenAt) {
+        OrderState(String orderId, BigInteger lastSequence, String creator, BigInteger tombstone, Instant tombstoneWrittenAt,
+                   Order order) {
             this.orderId = orderId;
             this.lastSequence = lastSequence;
             this.creator = creator;
             this.tombstone = tombstone;
             this.tombstoneWrittenAt = tombstoneWrittenAt;
+            this.order = order;
         }
 
         public boolean isLive() {
@@ -125,7 +130,8 @@ public final class SavepointState {
                     case StateRow.ORDER:
                         orderStates.put(row.key, new OrderState(row.key, bigInteger(row.lastSequence), row.creator,
                                 bigInteger(row.tombstone),
-                                row.tombstoneWrittenAtMillis < 0 ? null : Instant.ofEpochMilli(row.tombstoneWrittenAtMillis)));
+                                row.tombstoneWrittenAtMillis < 0 ? null : Instant.ofEpochMilli(row.tombstoneWrittenAtMillis),
+                                row.order));
                         break;
                     case StateRow.LIST:
                         List<OrderSummary> members = new ArrayList<>(Arrays.asList(row.members));
@@ -179,6 +185,7 @@ public final class SavepointState {
             if (order != null) {
                 row.lastSequence = order.lastSequence == null ? null : order.lastSequence.toString();
                 row.creator = order.creator;
+                row.order = order.order;
             }
             if (removed != null) {
                 row.tombstone = removed.getUserValue().toString();

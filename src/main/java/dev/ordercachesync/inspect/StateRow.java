@@ -1,5 +1,6 @@
 package dev.ordercachesync.inspect;
 
+import dev.ordercachesync.model.Order;
 import dev.ordercachesync.views.OrderSummary;
 
 /** One entry read from a savepoint: an order, a list or a source shard. A Flink POJO, so all three share a stream. */
@@ -20,6 +21,8 @@ public class StateRow {
     public long tombstoneWrittenAtMillis = -1;
     /** Lists: members, in no particular order. */
     public OrderSummary[] members;
+    /** The sequencer's copy of the order, which detail refreshes render; null in state of v1, which kept none. */
+    public Order order;
     /** Shards: the stream and the last sequence number read from the shard (or a sentinel such as TRIM_HORIZON). */
     public String stream;
     public String position;

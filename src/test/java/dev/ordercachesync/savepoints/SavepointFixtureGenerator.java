@@ -136,6 +136,8 @@ public final class SavepointFixtureGenerator {
             } else {
                 order.put("lastSequence", last.sequence.toString());
                 order.put("creator", liveById.get(last.orderId).creator);
+                // From v2 on, the sequencer keeps the order itself, so it can refresh the detail views.
+                order.set("order", json.valueToTree(liveById.get(last.orderId)));
             }
         }
 

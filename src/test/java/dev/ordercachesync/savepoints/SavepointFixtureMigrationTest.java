@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ordercachesync.config.JobParameters;
 import dev.ordercachesync.inspect.SavepointState;
+import dev.ordercachesync.model.Order;
 import dev.ordercachesync.testsupport.SavepointJobs;
 import dev.ordercachesync.views.OrderSummary;
 import org.apache.flink.core.execution.JobClient;
@@ -97,6 +98,12 @@ class SavepointFixtureMigrationTest {
                         .isEqualTo(new BigInteger(want.get("lastSequence").asText()));
                 assertThat(order.creator).as("creator of %s", entry.getKey()).isEqualTo(want.get("creator").asText());
                 assertThat(order.tombstone).as("tombstone of live %s", entry.getKey()).isNull();
+                if (want.has("order")) {
+                    assertThat(order.order).as("the order %s that detail refreshes render", entry.getKey())
+                            .isEqualTo(new ObjectMapper().treeToValue(want.get("order"), Order.class));
+                } else {
+                    assertThat(order.order).as("v1 kept no copy of order %s", entry.getKey()).isNull();
+                }
             }
         }
         assertThat(removed).as("tombstones in the fixture").isPositive();
