@@ -1,12 +1,8 @@
 package dev.ordercachesync.deadletter;
 
-import java.nio.charset.StandardCharsets;
-import org.apache.flink.api.connector.sink2.SinkWriter;
-import org.apache.flink.connector.base.sink.writer.ElementConverter;
-import org.apache.flink.connector.dynamodb.sink.DynamoDbWriteRequest;
-import org.apache.flink.connector.dynamodb.sink.DynamoDbWriteRequestType;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -17,9 +13,7 @@ import java.util.UUID;
  * ({@code <shard>#<sequence>}), so a replay after a failure overwrites the item instead of adding one;
  * a dead letter with no stream position (a list over the size bound) uses its own {@link DeadLetter#id}.
  */
-public class DeadLetterItems implements ElementConverter<DeadLetter, DynamoDbWriteRequest> {
-    private static final long serialVersionUID = 1L;
-
+public final class DeadLetterItems {
     public static final String PK = "pk";
     public static final String REASON = "reason";
     public static final String MESSAGE = "message";
@@ -31,13 +25,7 @@ public class DeadLetterItems implements ElementConverter<DeadLetter, DynamoDbWri
     public static final String RAW = "raw";
     static final int MAX_POSITION_KEY_BYTES = 1024;
 
-    @Override
-    public DynamoDbWriteRequest apply(DeadLetter deadLetter, SinkWriter.Context context) {
-        return DynamoDbWriteRequest.builder()
-                .setType(DynamoDbWriteRequestType.PUT)
-                .setItem(item(deadLetter))
-                .build();
-    }
+    private DeadLetterItems() {}
 
     /** Absent fields are left out: DynamoDB has no use for empty attributes. */
     public static Map<String, AttributeValue> item(DeadLetter d) {

@@ -1,5 +1,6 @@
 package dev.ordercachesync.source;
 
+import dev.ordercachesync.aws.DynamoDbClients;
 import dev.ordercachesync.config.JobParameters;
 import dev.ordercachesync.model.RawStreamRecord;
 import dev.ordercachesync.source.scan.TableScanSource;
@@ -31,7 +32,7 @@ public final class DynamoDbStreamSourceFactory {
      */
     public static String currentStreamArn(JobParameters p) {
         String current;
-        try (DynamoDbClient client = TableStreams.client(p)) {
+        try (DynamoDbClient client = DynamoDbClients.forJob(p)) {
             current = TableStreams.currentStreamArn(TableStreams.describe(client, p.tableName));
         }
         if (p.streamArn != null && !p.streamArn.equals(current)) {

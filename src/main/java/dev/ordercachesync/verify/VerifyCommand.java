@@ -1,17 +1,10 @@
 package dev.ordercachesync.verify;
 
+import dev.ordercachesync.aws.DynamoDbClients;
 import dev.ordercachesync.sink.MomentoConnection;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 
 import java.io.PrintStream;
-import java.net.URI;
 import java.time.Duration;
 
 /**
@@ -79,21 +72,6 @@ public final class VerifyCommand {
     }
 
     private static DynamoDbClient dynamoDbClient(VerifyOptions o) {
-        AwsCredentialsProvider credentials = o.awsLocalDummyCredentials
-                ? StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"))
-                : DefaultCredentialsProvider.builder().build();
-        // Named, because the SDK refuses to choose when several HTTP clients are on the classpath.
-        DynamoDbClientBuilder builder = DynamoDbClient.builder()
-                .credentialsProvider(credentials)
-                .httpClientBuilder(ApacheHttpClient.builder());
-        if (o.awsRegion != null) {
-            builder.region(Region.of(o.awsRegion));
-        } else if (o.awsEndpoint != null) {
-            builder.region(Region.US_EAST_1);
-        }
-        if (o.awsEndpoint != null) {
-            builder.endpointOverride(URI.create(o.awsEndpoint));
-        }
-        return builder.build();
+        return DynamoDbClients.create(o.awsRegion, o.awsEndpoint, o.awsLocalDummyCredentials);
     }
 }

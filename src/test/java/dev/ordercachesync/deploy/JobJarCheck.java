@@ -19,6 +19,9 @@ public final class JobJarCheck {
     /** Paths that only tests, the demo or the benchmark use, or that only other features of the connector need. */
     static final List<String> FORBIDDEN_PREFIXES = List.of(
             "amazon-kinesis-producer-native-binaries/",
+            // Enhanced fan-out's client, which DynamoDB streams never use.
+            "org/apache/flink/kinesis/shaded/software/amazon/awssdk/services/kinesis/",
+            "org/apache/flink/kinesis/shaded/io/netty/",
             "dev/ordercachesync/localmomento/",
             "dev/ordercachesync/testsupport/",
             "dev/ordercachesync/e2e/",

@@ -53,6 +53,17 @@ class JobJarCheckTest {
     }
 
     @Test
+    void theEnhancedFanOutClientAndItsNettyFail() throws IOException {
+        File jar = jar(JobJarCheck.MAIN_CLASS,
+                "org/apache/flink/kinesis/shaded/software/amazon/awssdk/services/kinesis/KinesisAsyncClient.class",
+                "org/apache/flink/kinesis/shaded/io/netty/channel/Channel.class",
+                "org/apache/flink/kinesis/shaded/com/amazonaws/services/dynamodbv2/AmazonDynamoDBStreamsClient.class");
+        assertThat(JobJarCheck.problems(jar, LIMIT)).hasSize(2)
+                .anyMatch(p -> p.startsWith("org/apache/flink/kinesis/shaded/software/amazon/awssdk/services/kinesis/KinesisAsyncClient.class"))
+                .anyMatch(p -> p.startsWith("org/apache/flink/kinesis/shaded/io/netty/channel/Channel.class"));
+    }
+
+    @Test
     void aJarOverTheLimitOrWithoutTheJobFails() throws IOException {
         File jar = jar("README.txt");
         assertThat(JobJarCheck.problems(jar, 10)).hasSize(2)

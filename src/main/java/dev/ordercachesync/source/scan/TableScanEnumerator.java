@@ -1,5 +1,6 @@
 package dev.ordercachesync.source.scan;
 
+import dev.ordercachesync.aws.DynamoDbClients;
 import dev.ordercachesync.config.JobParameters;
 import dev.ordercachesync.metrics.CloudWatchMetrics;
 import dev.ordercachesync.source.TableStreams;
@@ -48,7 +49,7 @@ final class TableScanEnumerator implements SplitEnumerator<ScanSplit, ScanEnumer
 
     @Override
     public void start() {
-        client = TableStreams.client(p);
+        client = DynamoDbClients.forJob(p);
         registerMetrics();
         TableDescription table = TableStreams.describe(client, p.tableName);
         String current = TableStreams.currentStreamArn(table);

@@ -1,11 +1,11 @@
 package dev.ordercachesync.source.scan;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ordercachesync.aws.DynamoDbClients;
 import dev.ordercachesync.config.JobParameters;
 import dev.ordercachesync.metrics.CloudWatchMetrics;
 import dev.ordercachesync.model.TableRow;
 import dev.ordercachesync.source.ItemImages;
-import dev.ordercachesync.source.TableStreams;
 import org.apache.flink.api.connector.source.ReaderOutput;
 import org.apache.flink.api.connector.source.SourceEvent;
 import org.apache.flink.api.connector.source.SourceReader;
@@ -87,7 +87,7 @@ final class TableScanReader implements SourceReader<TableRow, ScanSplit> {
 
     @Override
     public void start() {
-        client = TableStreams.client(p);
+        client = DynamoDbClients.forJob(p);
         double share = (double) p.bootstrapReadCapacity / context.currentParallelism();
         budget = new ReadCapacityBudget(share, System.nanoTime());
     }
