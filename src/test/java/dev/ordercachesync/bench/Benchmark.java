@@ -534,7 +534,7 @@ public final class Benchmark {
 
     /** A pre-load of a hundred thousand orders takes minutes on 2 cores; the limit only catches a stuck job. */
     private static long preloadTimeoutMillis(int changes) {
-        return CONVERGE_TIMEOUT_MILLIS + 5L * changes;
+        return CONVERGE_TIMEOUT_MILLIS + 20L * changes;
     }
 
     private static Visibility.ListPacing pacing(JobParameters params) {
