@@ -13,7 +13,11 @@ final class BenchOptions {
     /** REJECTED orders loaded before the scaling sizes; they stay in all-orders throughout. */
     int rejected = 100_000;
     /** Live orders held, and the cache-ttl, of the steady-state refresh run. */
-    int refreshOrders = 10_000;
+    /**
+     * At cache-ttl 10s: each order's two details are refreshed about every half TTL, 4 × orders / TTL writes per
+     * second, which must stay under the job's refresh cap (500 per second per subtask) or views expire.
+     */
+    int refreshOrders = 2_000;
     String refreshTtl = "10s";
     int orders = 4_000;
     int creators = 100;
@@ -39,7 +43,7 @@ final class BenchOptions {
             "  --parallelism 1,2         job parallelisms to measure (default 1,2)",
             "  --sizes 1000,50000,200000 live orders for the scaling runs (default 1000,50000,200000)",
             "  --rejected N              REJECTED orders loaded first for the scaling runs, kept in all-orders (default 100000)",
-            "  --refresh-orders N        live orders of the steady-state refresh run (default 10000)",
+            "  --refresh-orders N        live orders of the steady-state refresh run (default 2000)",
             "  --orders N                orders in the main recorded workload (default 4000, ~5 changes each)",
             "  --creators N              distinct creators (default 100)",
             "  --wave-interval-ms N      time between waves when the workload is replayed at its pace (default 200)",

@@ -396,7 +396,8 @@ public final class Benchmark {
                 scale.jobOps = Figures.Ops.between(before, server.operationCounts());
                 scale.jobBytes = writes.bytes.sum() - bytesBefore;
                 scale.jobMetered = writes.metered.sum() - meteredBefore;
-                long flushes = Math.max(1, job.metric("allOrdersRenders") - rendersBefore);
+                scale.allOrdersRenders = job.metric("allOrdersRenders") - rendersBefore;
+                long flushes = Math.max(1, scale.allOrdersRenders);
                 scale.jobMicrosPerFlush = (job.metric("allOrdersRenderNanos") - nanosBefore) / 1e3 / flushes;
                 scale.entriesReadPerFlush = (double) (job.metric("listEntriesRead") - readBefore)
                         / Math.max(1, renders(job) - allRendersBefore);

@@ -81,6 +81,8 @@ final class Figures {
         int allOrdersMembers;
         /** The list materializer's time per render during the batch (listRenderNanos / renders), µs. */
         double jobMicrosPerFlush;
+        /** all-orders renders in the batch: none when its changes stay below the shown newest list-max-entries. */
+        long allOrdersRenders;
         /** Entries read from state per render during the batch. */
         double entriesReadPerFlush;
         long baselineMetered;

@@ -72,8 +72,8 @@ final class Report {
         md.append("- **beyond list pacing** (the freshness goal): the same, less the wait the job's list pacing allows each "
                 + "list view: one list-flush-interval after the change, or, for a list whose last write cost more than "
                 + "list-write-kib-per-second allows in that interval, until that write has been paid for (⌈bytes/1024⌉ / "
-                + "list-write-kib-per-second seconds after it). That wait is the quota-safe rate the user configured, not "
-                + "delay: at the default 20 KiB/s a 5,000-entry all-orders (about 733 KiB) may be written every 37 s. Detail views get no "
+                + "list-write-kib-per-second seconds after it), counted from the first write after the change if that one did not "
+                + "show it. That wait is the quota-safe rate the user configured, not delay: at the default 20 KiB/s a 5,000-entry all-orders (about 733 KiB) may be written every 37 s. Detail views get no "
                 + "allowance.\n");
         md.append(fmt("- The baseline cannot keep up with that pace, so its freshness is mostly backlog; handled from an idle "
                         + "start, one of its changes takes p50 %s / p99 %s until all its views show it.\n",
@@ -232,22 +232,33 @@ final class Report {
         double ratio = last.jobMicrosPerChange / first.jobMicrosPerChange;
         goals.add(goal(fmt("job time per change, %,d vs %,d live orders", last.liveOrders, first.liveOrders), "within 1.5×",
                 fmt("%.2f× (baseline %.2f×)", ratio, last.baselineMillisPerChange / first.baselineMillisPerChange),
-                ratio <= GOAL_SCALE_RATIO, fmt("missed by %.2f×: lists are whole JSON values, so each flush re-sends "
-                        + "every list it touches whole; the job's bytes written per change grew from %.2f to %.2f KB with live "
-                        + "orders, and list flushes took %.0f and %.0f µs", ratio / GOAL_SCALE_RATIO,
-                        first.jobBytes / 1024.0 / first.jobChanges, last.jobBytes / 1024.0 / last.jobChanges,
-                        first.jobMicrosPerFlush, last.jobMicrosPerFlush)));
-        double flushRatio = last.jobMicrosPerFlush / first.jobMicrosPerFlush;
-        goals.add(goal(fmt("all-orders flush cost on RocksDB, %,d vs %,d live orders (%,d vs %,d in all-orders)", last.liveOrders,
-                        first.liveOrders, last.allOrdersMembers, first.allOrdersMembers), "within 1.3×",
-                fmt("%.2f× (%.0f vs %.0f µs; %.0f vs %.0f entries read per list flush)", flushRatio, last.jobMicrosPerFlush,
-                        first.jobMicrosPerFlush, last.entriesReadPerFlush, first.entriesReadPerFlush),
-                flushRatio <= GOAL_FLUSH_RATIO, fmt("missed by %.2f×; entries read per flush went from %.0f to %.0f",
-                        flushRatio / GOAL_FLUSH_RATIO, first.entriesReadPerFlush, last.entriesReadPerFlush)));
+                ratio <= GOAL_SCALE_RATIO, fmt("missed by %.2f× (time to the last detail write): the job's state grew "
+                        + "from %,d to %,d bytes (canonical savepoint) on RocksDB, while all-orders flushes took %.0f and %.0f "
+                        + "µs and the job wrote %.2f and %.2f KB per change", ratio / GOAL_SCALE_RATIO,
+                        first.savepointBytes, last.savepointBytes, first.jobMicrosPerFlush, last.jobMicrosPerFlush,
+                        first.jobBytes / 1024.0 / first.jobChanges, last.jobBytes / 1024.0 / last.jobChanges)));
+        goals.add(flushGoal(first, last));
         double state = marginalStateBytes(f);
         goals.add(goal("state per live order", "< 1 KB", fmt("%,.0f bytes", state), state < GOAL_STATE_BYTES,
                 fmt("missed by %,.0f bytes", state - GOAL_STATE_BYTES)));
         return goals;
+    }
+
+    /** The list flush cost goal, or why a run could not measure it. */
+    private static String[] flushGoal(Figures.Scale first, Figures.Scale last) {
+        if (first.allOrdersRenders == 0 || last.allOrdersRenders == 0) {
+            return goal(fmt("all-orders flush cost on RocksDB, %,d vs %,d live orders", last.liveOrders, first.liveOrders),
+                    "within 1.3×", fmt("not measured (%d and %d all-orders renders)", first.allOrdersRenders, last.allOrdersRenders),
+                    false, "a batch rendered all-orders no time: its orders stayed below the newest list-max-entries "
+                            + "shown, so all-orders did not change; run with more REJECTED orders (--rejected)");
+        }
+        double flushRatio = last.jobMicrosPerFlush / first.jobMicrosPerFlush;
+        return goal(fmt("all-orders flush cost on RocksDB, %,d vs %,d live orders (%,d vs %,d in all-orders)", last.liveOrders,
+                        first.liveOrders, last.allOrdersMembers, first.allOrdersMembers), "within 1.3×",
+                fmt("%.2f× (%.0f vs %.0f µs; %.0f vs %.0f entries read per list flush)", flushRatio, last.jobMicrosPerFlush,
+                        first.jobMicrosPerFlush, last.entriesReadPerFlush, first.entriesReadPerFlush),
+                flushRatio <= GOAL_FLUSH_RATIO, fmt("missed by %.2f×; entries read per flush went from %.0f to %.0f",
+                        flushRatio / GOAL_FLUSH_RATIO, first.entriesReadPerFlush, last.entriesReadPerFlush));
     }
 
     /** Why p99 freshness missed, from the run's own diagnostics. */

@@ -246,11 +246,6 @@ final class Visibility {
             Arrays.fill(t.visible, -1);
             t.visible[0] = Long.MIN_VALUE;
             t.allowed = new long[t.state.size()];
-            if (view.isList) {
-                for (int k = 1; k < t.state.size(); k++) {
-                    t.allowed[k] = pacing.allowedNanos(lastWriteAtOrBefore(writes, t.arrival.get(k)), t.arrival.get(k));
-                }
-            }
         }
         // Stable: one order's changes arrive in their own order even when writes of a wave overlap.
         view.arrivals.sort(Comparator.comparingLong(a -> a.nanos));
@@ -301,7 +296,44 @@ final class Visibility {
                     t.visible[k] = Math.max(t.visible[k - 1], t.arrival.get(k));
                 }
             }
+            if (view.isList) {
+                for (int k = 1; k < t.state.size(); k++) {
+                    t.allowed[k] = allowed(pacing, writes, t.arrival.get(k), t.visible[k]);
+                }
+            }
         }
+    }
+
+    /**
+     * The wait pacing allows a change arriving at {@code arrival} that the list showed at {@code visible}. The first
+     * write after the change arrived may have been rendered before the materializer had it (the sink applies it a
+     * little later); if that write did not show it, the next is due once that one is paid for. Any later write that
+     * still did not show it is delay.
+     */
+    private static long allowed(ListPacing pacing, List<WriteLog.Write> writes, long arrival, long visible) {
+        WriteLog.Write before = lastWriteAtOrBefore(writes, arrival);
+        WriteLog.Write racing = firstWriteAfter(writes, arrival);
+        if (racing != null && visible >= 0 && racing.nanos < visible) {
+            before = racing;
+        }
+        return pacing.allowedNanos(before, arrival);
+    }
+
+    /** The key's first write applied after {@code nanos}, or null. */
+    private static WriteLog.Write firstWriteAfter(List<WriteLog.Write> writes, long nanos) {
+        int lo = 0;
+        int hi = writes.size() - 1;
+        WriteLog.Write found = null;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            if (writes.get(mid).nanos > nanos) {
+                found = writes.get(mid);
+                hi = mid - 1;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        return found;
     }
 
     private static final int NO_PROGRESS = Integer.MIN_VALUE;
