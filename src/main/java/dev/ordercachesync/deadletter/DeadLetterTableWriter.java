@@ -1,11 +1,11 @@
 package dev.ordercachesync.deadletter;
 
+import dev.ordercachesync.aws.AwsErrors;
 import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -125,7 +125,7 @@ final class DeadLetterTableWriter implements SinkWriter<DeadLetter> {
                 pending = unprocessed;
                 problem = unprocessed.size() + " of the batch's items came back unprocessed (throughput exceeded)";
             } catch (SdkException e) {
-                if (!retryable(e)) {
+                if (!AwsErrors.retryable(e)) {
                     throw new IOException("cannot write to the dead-letter table '" + table + "': " + describe(e)
                             + ". Create it with partition key '" + DeadLetterItems.PK + "' (string) in the job's region, "
                             + "grant the job dynamodb:BatchWriteItem on it, or unset dead-letter-table", e);
@@ -145,22 +145,11 @@ final class DeadLetterTableWriter implements SinkWriter<DeadLetter> {
         }
     }
 
-    /** Throttling, server-side failures and network trouble pass; a wrong table, key or permission does not. */
-    static boolean retryable(SdkException e) {
-        if (e instanceof AwsServiceException) {
-            AwsServiceException service = (AwsServiceException) e;
-            return service.isThrottlingException() || service.statusCode() >= 500;
-        }
-        return e instanceof SdkClientException;
-    }
-
     private static String describe(SdkException e) {
-        if (e instanceof AwsServiceException && ((AwsServiceException) e).awsErrorDetails() != null) {
-            AwsServiceException service = (AwsServiceException) e;
-            return service.awsErrorDetails().errorCode() + " (HTTP " + service.statusCode() + "): "
-                    + service.awsErrorDetails().errorMessage();
-        }
-        return e.getClass().getSimpleName() + ": " + e.getMessage();
+        String message = e instanceof AwsServiceException && ((AwsServiceException) e).awsErrorDetails() != null
+                ? ((AwsServiceException) e).awsErrorDetails().errorMessage() : e.getMessage();
+        return AwsErrors.code(e) + (e instanceof AwsServiceException ? " (HTTP " + ((AwsServiceException) e).statusCode() + ")" : "")
+                + ": " + message;
     }
 
     @Override

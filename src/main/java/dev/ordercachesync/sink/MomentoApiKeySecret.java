@@ -3,9 +3,9 @@ package dev.ordercachesync.sink;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ordercachesync.aws.AwsErrors;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.exception.SdkServiceException;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -80,7 +80,7 @@ public final class MomentoApiKeySecret {
         } catch (SdkServiceException e) {
             // Service errors (not found, access denied, KMS) say nothing of the value; keep their code and message.
             throw new IllegalStateException("Could not read the Momento API key from secret " + secretId + " in " + region
-                    + ": " + errorCode(e) + " (HTTP " + e.statusCode() + "): " + e.getMessage()
+                    + ": " + AwsErrors.code(e) + " (HTTP " + e.statusCode() + "): " + e.getMessage()
                     + ". The job's role needs secretsmanager:GetSecretValue on this secret.");
         } catch (SdkException e) {
             throw new IllegalStateException("Could not read the Momento API key from secret " + secretId + " in " + region
@@ -121,14 +121,6 @@ public final class MomentoApiKeySecret {
                     + JSON_FIELD + "\" (it has " + node.size() + " fields).");
         }
         return key.asText().trim();
-    }
-
-    private static String errorCode(SdkServiceException e) {
-        if (e instanceof AwsServiceException && ((AwsServiceException) e).awsErrorDetails() != null
-                && ((AwsServiceException) e).awsErrorDetails().errorCode() != null) {
-            return ((AwsServiceException) e).awsErrorDetails().errorCode();
-        }
-        return e.getClass().getSimpleName();
     }
 
     /**

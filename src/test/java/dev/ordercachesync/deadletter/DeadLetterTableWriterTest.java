@@ -1,5 +1,6 @@
 package dev.ordercachesync.deadletter;
 
+import dev.ordercachesync.aws.AwsErrors;
 import dev.ordercachesync.aws.DynamoDbClients;
 import dev.ordercachesync.testsupport.EmbeddedDynamoDb;
 import org.apache.flink.streaming.runtime.tasks.TestProcessingTimeService;
@@ -110,14 +111,14 @@ class DeadLetterTableWriterTest {
 
     @Test
     void throttlingServerErrorsAndNetworkTroubleAreRetriedButAWrongTableIsNot() {
-        assertThat(DeadLetterTableWriter.retryable(ProvisionedThroughputExceededException.builder()
+        assertThat(AwsErrors.retryable(ProvisionedThroughputExceededException.builder()
                 .statusCode(400).awsErrorDetails(error("ProvisionedThroughputExceededException")).build())).isTrue();
-        assertThat(DeadLetterTableWriter.retryable(DynamoDbException.builder()
+        assertThat(AwsErrors.retryable(DynamoDbException.builder()
                 .statusCode(500).awsErrorDetails(error("InternalServerError")).build())).isTrue();
-        assertThat(DeadLetterTableWriter.retryable(SdkClientException.create("connection reset"))).isTrue();
-        assertThat(DeadLetterTableWriter.retryable(ResourceNotFoundException.builder()
+        assertThat(AwsErrors.retryable(SdkClientException.create("connection reset"))).isTrue();
+        assertThat(AwsErrors.retryable(ResourceNotFoundException.builder()
                 .statusCode(400).awsErrorDetails(error("ResourceNotFoundException")).build())).isFalse();
-        assertThat(DeadLetterTableWriter.retryable(DynamoDbException.builder()
+        assertThat(AwsErrors.retryable(DynamoDbException.builder()
                 .statusCode(400).awsErrorDetails(error("AccessDeniedException")).build())).isFalse();
     }
 

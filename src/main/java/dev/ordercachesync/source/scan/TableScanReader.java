@@ -1,6 +1,7 @@
 package dev.ordercachesync.source.scan;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ordercachesync.aws.AwsErrors;
 import dev.ordercachesync.aws.DynamoDbClients;
 import dev.ordercachesync.config.JobParameters;
 import dev.ordercachesync.metrics.CloudWatchMetrics;
@@ -168,7 +169,7 @@ final class TableScanReader implements SourceReader<TableRow, ScanSplit> {
         long ceiling = Math.min(BACKOFF_CAP_MILLIS, BACKOFF_BASE_MILLIS << Math.min(throttledInARow - 1, 20));
         long delay = ThreadLocalRandom.current().nextLong(ceiling / 2, ceiling + 1);
         LOG.info("Scan page of {} throttled ({} in a row, {}); retrying in {} ms", split, throttledInARow,
-                e.awsErrorDetails() == null ? e.getClass().getSimpleName() : e.awsErrorDetails().errorCode(), delay);
+                AwsErrors.code(e), delay);
         return wakeAfter(TimeUnit.MILLISECONDS.toNanos(delay));
     }
 
