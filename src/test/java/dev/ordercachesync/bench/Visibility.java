@@ -211,21 +211,19 @@ final class Visibility {
         return result;
     }
 
-    /** The key's last write applied at or before {@code nanos}; writes are in the order the server applied them. */
-    private static WriteLog.Write lastWriteAtOrBefore(List<WriteLog.Write> writes, long nanos) {
+    /** The index of the key's first write applied after {@code nanos}; writes are in the order the server applied them. */
+    private static int firstIndexAfter(List<WriteLog.Write> writes, long nanos) {
         int lo = 0;
-        int hi = writes.size() - 1;
-        WriteLog.Write found = null;
-        while (lo <= hi) {
+        int hi = writes.size();
+        while (lo < hi) {
             int mid = (lo + hi) >>> 1;
             if (writes.get(mid).nanos <= nanos) {
-                found = writes.get(mid);
                 lo = mid + 1;
             } else {
-                hi = mid - 1;
+                hi = mid;
             }
         }
-        return found;
+        return lo;
     }
 
     private static Place place(Map<String, View> views, boolean isList, String key, Change c, long at, String state,
@@ -311,29 +309,12 @@ final class Visibility {
      * still did not show it is delay.
      */
     private static long allowed(ListPacing pacing, List<WriteLog.Write> writes, long arrival, long visible) {
-        WriteLog.Write before = lastWriteAtOrBefore(writes, arrival);
-        WriteLog.Write racing = firstWriteAfter(writes, arrival);
-        if (racing != null && visible >= 0 && racing.nanos < visible) {
-            before = racing;
+        int next = firstIndexAfter(writes, arrival);
+        WriteLog.Write before = next == 0 ? null : writes.get(next - 1);
+        if (next < writes.size() && visible >= 0 && writes.get(next).nanos < visible) {
+            before = writes.get(next);
         }
         return pacing.allowedNanos(before, arrival);
-    }
-
-    /** The key's first write applied after {@code nanos}, or null. */
-    private static WriteLog.Write firstWriteAfter(List<WriteLog.Write> writes, long nanos) {
-        int lo = 0;
-        int hi = writes.size() - 1;
-        WriteLog.Write found = null;
-        while (lo <= hi) {
-            int mid = (lo + hi) >>> 1;
-            if (writes.get(mid).nanos > nanos) {
-                found = writes.get(mid);
-                hi = mid - 1;
-            } else {
-                lo = mid + 1;
-            }
-        }
-        return found;
     }
 
     private static final int NO_PROGRESS = Integer.MIN_VALUE;
