@@ -389,10 +389,11 @@ public final class Benchmark {
                 long allRendersBefore = renders(job);
                 scale.allOrdersMembers = (int) live.values().stream().filter(o -> CacheContract.listedInAllOrders(o.status)).count();
                 ReplayFeed.Segment segment = job.release(batch, 0);
-                long last = job.awaitConverged(segment, expected(live), () -> server.snapshot(cache), CONVERGE_TIMEOUT_MILLIS);
                 // The batch's orders join all-orders, so its flush is pending even when the newest entries it shows
-                // did not change (the cache then already equals the contract): wait for that paced render too.
+                // did not change (the cache then already equals the contract). Wait for that paced render before
+                // comparing the cache, which takes a core for seconds at this size and would be timed in the render.
                 awaitRender(job, rendersBefore);
+                long last = job.awaitConverged(segment, expected(live), () -> server.snapshot(cache), CONVERGE_TIMEOUT_MILLIS);
                 scale.jobChanges = batch.size();
                 // Until every change is applied and its details written; paced lists follow, their cost in the columns.
                 scale.jobMicrosPerChange = (writes.lastDetailNanos.get() - segment.startNanos) / 1e3 / batch.size();
