@@ -70,12 +70,13 @@ public final class OrderCacheSyncPipeline {
 
     /** As above, reading {@code streamArn} without asking the table for its current stream (graph-only tests). */
     public static void build(StreamExecutionEnvironment env, JobParameters p, Sink<CacheMutation> sink, String streamArn) {
+        String gapChannel = DynamoDbStreamSourceFactory.newGapChannel();
         DataStream<RawStreamRecord> records = env
-                .addSource(DynamoDbStreamSourceFactory.create(p, streamArn), "DynamoDB stream",
+                .addSource(DynamoDbStreamSourceFactory.create(p, streamArn, gapChannel), "DynamoDB stream",
                         TypeInformation.of(RawStreamRecord.class))
                 .uid(OperatorIds.SOURCE);
         DataStream<TableRow> rows = env
-                .fromSource(DynamoDbStreamSourceFactory.tableScan(p, streamArn), WatermarkStrategy.noWatermarks(),
+                .fromSource(DynamoDbStreamSourceFactory.tableScan(p, streamArn, gapChannel), WatermarkStrategy.noWatermarks(),
                         "Scan orders table", TypeInformation.of(TableRow.class))
                 .uid(OperatorIds.TABLE_SCAN);
         build(records, rows, p, sink);

@@ -5,7 +5,6 @@ import dev.ordercachesync.config.JobParameters;
 import dev.ordercachesync.model.RawStreamRecord;
 import dev.ordercachesync.source.scan.TableScanSource;
 import org.apache.flink.streaming.api.functions.source.SourceFunction;
-import org.apache.flink.streaming.connectors.kinesis.FlinkDynamoDBStreamsConsumer;
 import org.apache.flink.streaming.connectors.kinesis.config.AWSConfigConstants;
 import org.apache.flink.streaming.connectors.kinesis.config.ConsumerConfigConstants;
 
@@ -13,12 +12,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
-import java.util.Collections;
 import java.util.Properties;
+import java.util.UUID;
 
 /**
  * The one place that builds the DynamoDB Streams source. Today that is the Kinesis connector's
- * {@link FlinkDynamoDBStreamsConsumer}; where flink-connector-dynamodb 5.x is available its
+ * {@code FlinkDynamoDBStreamsConsumer}, checking its restored positions ({@link GapCheckingStreamsConsumer}); where flink-connector-dynamodb 5.x is available its
  * DynamoDbStreamsSource can replace it here without touching the rest of the job.
  */
 public final class DynamoDbStreamSourceFactory {
@@ -43,15 +42,23 @@ public final class DynamoDbStreamSourceFactory {
         return current;
     }
 
-    /** The stream source, reading {@code streamArn}. */
-    public static SourceFunction<RawStreamRecord> create(JobParameters p, String streamArn) {
-        return new FlinkDynamoDBStreamsConsumer<>(
-                Collections.singletonList(streamArn), new DynamoDbStreamRecordSchema(), consumerProperties(p));
+    /**
+     * The stream source, reading {@code streamArn}. It reports a position the stream no longer holds on
+     * {@code gapChannel}, where the table scan of the same job (built with the same channel) picks it up.
+     */
+    public static SourceFunction<RawStreamRecord> create(JobParameters p, String streamArn, String gapChannel) {
+        return new GapCheckingStreamsConsumer(streamArn, new DynamoDbStreamRecordSchema(), consumerProperties(p), p,
+                gapChannel);
     }
 
     /** The table scan that bootstraps and reconciles the job, for a job reading {@code streamArn}. */
-    public static TableScanSource tableScan(JobParameters p, String streamArn) {
-        return new TableScanSource(p, streamArn);
+    public static TableScanSource tableScan(JobParameters p, String streamArn, String gapChannel) {
+        return new TableScanSource(p, streamArn, gapChannel);
+    }
+
+    /** A channel name for one job's two sources; the relay lives in each JVM, so it need only be unique per job. */
+    public static String newGapChannel() {
+        return "stream-gaps-" + UUID.randomUUID();
     }
 
     static Properties consumerProperties(JobParameters p) {

@@ -50,4 +50,30 @@ final class ScanEvents {
             this.complete = complete;
         }
     }
+
+    /** Reader → enumerator: the stream source of this TaskManager found a gap (see {@code StreamGapRelay}). */
+    static final class GapFound implements SourceEvent {
+        private static final long serialVersionUID = 1L;
+        final String gapId;
+        final String reason;
+        final long detectedAt;
+
+        GapFound(String gapId, String reason, long detectedAt) {
+            this.gapId = gapId;
+            this.reason = reason;
+            this.detectedAt = detectedAt;
+        }
+    }
+
+    /** Enumerator → reader: a gap is covered by a run a completed checkpoint holds, or refused (with the reason). */
+    static final class GapAnswered implements SourceEvent {
+        private static final long serialVersionUID = 1L;
+        final String gapId;
+        final String refusal;
+
+        GapAnswered(String gapId, String refusal) {
+            this.gapId = gapId;
+            this.refusal = refusal;
+        }
+    }
 }

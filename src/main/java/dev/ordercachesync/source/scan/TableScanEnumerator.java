@@ -21,8 +21,8 @@ import java.util.List;
 
 /**
  * Decides at start whether the table is scanned ({@link RunDecision}), hands the segments of a run to the
- * readers, collects their progress, tells them when the run is complete, and checks now and then that the table's
- * stream is still the one the job reads.
+ * readers, collects their progress, tells them when the run is complete, checks now and then that the table's
+ * stream is still the one the job reads, and starts a run for a gap the stream source found in its positions.
  */
 final class TableScanEnumerator implements SplitEnumerator<ScanSplit, ScanEnumeratorState> {
     private static final Logger LOG = LoggerFactory.getLogger(TableScanEnumerator.class);
@@ -37,6 +37,20 @@ final class TableScanEnumerator implements SplitEnumerator<ScanSplit, ScanEnumer
     private DynamoDbClient client;
     private Counter gaps;
     private long lastProgressLogAt;
+    /** Gaps the stream source waits on; each is answered once a completed checkpoint holds the run that covers it. */
+    private final List<PendingAnswer> unanswered = new ArrayList<>();
+
+    private static final class PendingAnswer {
+        final int reader;
+        final String gapId;
+        /** The first checkpoint taken after the covering run started; null until one is. */
+        Long checkpointId;
+
+        PendingAnswer(int reader, String gapId) {
+            this.reader = reader;
+            this.gapId = gapId;
+        }
+    }
 
     TableScanEnumerator(SplitEnumeratorContext<ScanSplit> context, JobParameters p, String sourceStreamArn,
                         ScanEnumeratorState restoredState) {
@@ -157,6 +171,10 @@ final class TableScanEnumerator implements SplitEnumerator<ScanSplit, ScanEnumer
 
     @Override
     public void handleSourceEvent(int subtaskId, SourceEvent event) {
+        if (event instanceof ScanEvents.GapFound) {
+            onGapFound(subtaskId, (ScanEvents.GapFound) event);
+            return;
+        }
         if (event instanceof ScanEvents.MarkerEmitted) {
             if (((ScanEvents.MarkerEmitted) event).run == state.run) {
                 state.markersEmitted.add(subtaskId);
@@ -177,6 +195,44 @@ final class TableScanEnumerator implements SplitEnumerator<ScanSplit, ScanEnumer
             logProgress(true);
             for (int reader : context.registeredReaders().keySet()) {
                 context.sendEventToSourceReader(reader, runState(reader));
+            }
+        }
+    }
+
+    /**
+     * A restored shard position the stream no longer holds. A run that started after the gap was found covers it
+     * (several shards report the same gap); otherwise a new one starts. With gap-recovery=fail it is refused, and
+     * the stream source fails the job with the reason.
+     */
+    private void onGapFound(int reader, ScanEvents.GapFound gap) {
+        gaps.inc();
+        state.gapsDetected++;
+        if (!p.gapRecoveryRebootstrap) {
+            String refusal = "Stream gap: " + gap.reason + ". The job's state misses the changes in between. Start it "
+                    + "with " + JobParameters.GAP_RECOVERY + "=rebootstrap to scan the table again and reconcile every "
+                    + "view, or restore a savepoint younger than the stream's 24 h retention.";
+            LOG.error(refusal);
+            context.sendEventToSourceReader(reader, new ScanEvents.GapAnswered(gap.gapId, refusal));
+            return;
+        }
+        if (state.run > 0 && state.runStartedAt >= gap.detectedAt) {
+            LOG.warn("Stream gap ({} so far): {}; covered by table bootstrap run {}, which started after it was found",
+                    state.gapsDetected, gap.reason, state.run);
+        } else {
+            LOG.warn("Stream gap ({} so far): {}; scanning table '{}' again and reconciling the views",
+                    state.gapsDetected, gap.reason, p.tableName);
+            startRun(sourceStreamArn, "stream gap: " + gap.reason);
+        }
+        unanswered.add(new PendingAnswer(reader, gap.gapId));
+    }
+
+    @Override
+    public void notifyCheckpointComplete(long checkpointId) {
+        for (Iterator<PendingAnswer> it = unanswered.iterator(); it.hasNext(); ) {
+            PendingAnswer pending = it.next();
+            if (pending.checkpointId != null && pending.checkpointId <= checkpointId) {
+                context.sendEventToSourceReader(pending.reader, new ScanEvents.GapAnswered(pending.gapId, null));
+                it.remove();
             }
         }
     }
@@ -222,6 +278,11 @@ final class TableScanEnumerator implements SplitEnumerator<ScanSplit, ScanEnumer
     @Override
     public ScanEnumeratorState snapshotState(long checkpointId) {
         state.lastCheckpointAt = System.currentTimeMillis();
+        for (PendingAnswer pending : unanswered) {
+            if (pending.checkpointId == null) {
+                pending.checkpointId = checkpointId;
+            }
+        }
         return state.copy();
     }
 

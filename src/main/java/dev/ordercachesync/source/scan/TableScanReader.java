@@ -7,6 +7,7 @@ import dev.ordercachesync.config.JobParameters;
 import dev.ordercachesync.metrics.CloudWatchMetrics;
 import dev.ordercachesync.model.TableRow;
 import dev.ordercachesync.source.ItemImages;
+import dev.ordercachesync.source.StreamGapRelay;
 import org.apache.flink.api.connector.source.ReaderOutput;
 import org.apache.flink.api.connector.source.SourceEvent;
 import org.apache.flink.api.connector.source.SourceReader;
@@ -45,8 +46,11 @@ import java.util.concurrent.TimeUnit;
  * the enumerator says the run is complete, it emits its end-of-run marker. A throttled page is retried with
  * exponential backoff and jitter, never dropped. Pages are read on the task thread, one at a time, so a checkpoint
  * always falls between pages and the split's last evaluated key is exact.
+ *
+ * <p>It also forwards the gaps this TaskManager's stream source finds to the enumerator, and its answers back
+ * ({@link StreamGapRelay}).
  */
-final class TableScanReader implements SourceReader<TableRow, ScanSplit> {
+final class TableScanReader implements SourceReader<TableRow, ScanSplit>, StreamGapRelay.Forwarder {
     private static final Logger LOG = LoggerFactory.getLogger(TableScanReader.class);
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final long BACKOFF_BASE_MILLIS = 100;
@@ -56,6 +60,7 @@ final class TableScanReader implements SourceReader<TableRow, ScanSplit> {
 
     private final SourceReaderContext context;
     private final JobParameters p;
+    private final String gapChannel;
     /** This run's splits, finished ones included, by segment. */
     private final Map<Integer, ScanSplit> splits = new LinkedHashMap<>();
     private final ScheduledExecutorService timer;
@@ -64,16 +69,19 @@ final class TableScanReader implements SourceReader<TableRow, ScanSplit> {
     private int run;
     private TableRow pendingMarker;
     private int throttledInARow;
-    private CompletableFuture<Void> available = CompletableFuture.completedFuture(null);
+    private volatile CompletableFuture<Void> available = CompletableFuture.completedFuture(null);
+    /** Set by the stream source's thread, cleared by the task thread when it forwards the gaps. */
+    private volatile boolean gapsWaiting;
 
     private Counter itemsScanned;
     private Counter pagesRead;
     private Counter pagesThrottled;
     private Counter readUnits;
 
-    TableScanReader(SourceReaderContext context, JobParameters p) {
+    TableScanReader(SourceReaderContext context, JobParameters p, String gapChannel) {
         this.context = context;
         this.p = p;
+        this.gapChannel = gapChannel;
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "table-scan-timer-" + context.getIndexOfSubtask());
             t.setDaemon(true);
@@ -91,10 +99,28 @@ final class TableScanReader implements SourceReader<TableRow, ScanSplit> {
         client = DynamoDbClients.forJob(p);
         double share = (double) p.bootstrapReadCapacity / context.currentParallelism();
         budget = new ReadCapacityBudget(share, System.nanoTime());
+        StreamGapRelay.attach(gapChannel, this);
+    }
+
+    @Override
+    public void gapWaiting() {
+        gapsWaiting = true;
+        available.complete(null);
+    }
+
+    private void forwardGaps() {
+        gapsWaiting = false;
+        for (StreamGapRelay.Gap gap : StreamGapRelay.take(gapChannel)) {
+            LOG.info("Table scan reader {} forwards a stream gap to the enumerator: {}", context.getIndexOfSubtask(), gap);
+            context.sendSourceEventToCoordinator(new ScanEvents.GapFound(gap.id, gap.reason, gap.detectedAt));
+        }
     }
 
     @Override
     public InputStatus pollNext(ReaderOutput<TableRow> output) {
+        if (gapsWaiting) {
+            forwardGaps();
+        }
         if (pendingMarker != null) {
             output.collect(pendingMarker);
             context.sendSourceEventToCoordinator(new ScanEvents.MarkerEmitted(pendingMarker.run));
@@ -186,13 +212,21 @@ final class TableScanReader implements SourceReader<TableRow, ScanSplit> {
         if (available.isDone()) {
             available = new CompletableFuture<>();
         }
-        return InputStatus.NOTHING_AVAILABLE;
+        return sleepUnlessGapsWaiting();
     }
 
     private InputStatus wakeAfter(long nanos) {
         CompletableFuture<Void> wake = new CompletableFuture<>();
         available = wake;
         timer.schedule(() -> wake.complete(null), nanos, TimeUnit.NANOSECONDS);
+        return sleepUnlessGapsWaiting();
+    }
+
+    /** A gap reported while the future was being replaced completed the old one: look again. */
+    private InputStatus sleepUnlessGapsWaiting() {
+        if (gapsWaiting) {
+            available.complete(null);
+        }
         return InputStatus.NOTHING_AVAILABLE;
     }
 
@@ -242,6 +276,11 @@ final class TableScanReader implements SourceReader<TableRow, ScanSplit> {
 
     @Override
     public void handleSourceEvents(SourceEvent event) {
+        if (event instanceof ScanEvents.GapAnswered) {
+            ScanEvents.GapAnswered answer = (ScanEvents.GapAnswered) event;
+            StreamGapRelay.answer(gapChannel, answer.gapId, answer.refusal);
+            return;
+        }
         if (!(event instanceof ScanEvents.RunState)) {
             return;
         }
@@ -263,6 +302,7 @@ final class TableScanReader implements SourceReader<TableRow, ScanSplit> {
 
     @Override
     public void close() {
+        StreamGapRelay.detach(gapChannel, this);
         timer.shutdownNow();
         if (client != null) {
             client.close();

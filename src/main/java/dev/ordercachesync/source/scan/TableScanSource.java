@@ -23,11 +23,16 @@ public final class TableScanSource implements Source<TableRow, ScanSplit, ScanEn
 
     private final JobParameters p;
     private final String streamArn;
+    private final String gapChannel;
 
-    /** @param streamArn the stream the job's stream source reads; the enumerator fails the job if it is not current */
-    public TableScanSource(JobParameters p, String streamArn) {
+    /**
+     * @param streamArn  the stream the job's stream source reads; the enumerator fails the job if it is not current
+     * @param gapChannel where the job's stream source reports gaps ({@link dev.ordercachesync.source.StreamGapRelay})
+     */
+    public TableScanSource(JobParameters p, String streamArn, String gapChannel) {
         this.p = p;
         this.streamArn = streamArn;
+        this.gapChannel = gapChannel;
     }
 
     @Override
@@ -37,7 +42,7 @@ public final class TableScanSource implements Source<TableRow, ScanSplit, ScanEn
 
     @Override
     public SourceReader<TableRow, ScanSplit> createReader(SourceReaderContext readerContext) {
-        return new TableScanReader(readerContext, p);
+        return new TableScanReader(readerContext, p, gapChannel);
     }
 
     @Override

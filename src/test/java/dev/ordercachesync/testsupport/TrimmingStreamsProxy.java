@@ -1,0 +1,166 @@
+package dev.ordercachesync.testsupport;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import software.amazon.awssdk.services.dynamodb.model.GetRecordsRequest;
+import software.amazon.awssdk.services.dynamodb.model.GetRecordsResponse;
+import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.math.BigInteger;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * moto's endpoint, with a trim horizon: what DynamoDB Streams does to records past its 24 h retention, which moto
+ * never does. Every request is passed on to moto, except that once {@link #trimBefore} is set, a GetShardIterator
+ * for a position before the horizon fails with {@code TrimmedDataAccessException} and a TRIM_HORIZON iterator starts
+ * at the horizon, as on AWS. The records before it are then lost to every reader of the stream.
+ */
+public final class TrimmingStreamsProxy implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String GET_SHARD_ITERATOR = "DynamoDBStreams_20120810.GetShardIterator";
+    /** Headers java.net.http sets itself. */
+    private static final Set<String> NOT_FORWARDED = Set.of("host", "content-length", "connection", "expect", "upgrade");
+
+    private final HttpServer server;
+    private final ExecutorService threads = Executors.newFixedThreadPool(8);
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final URI moto;
+    private volatile BigInteger horizon;
+    public final AtomicInteger trimmedRefusals = new AtomicInteger();
+
+    private TrimmingStreamsProxy(URI moto) throws IOException {
+        this.moto = moto;
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", this::handle);
+        server.setExecutor(threads);
+    }
+
+    public static TrimmingStreamsProxy start(URI moto) throws IOException {
+        TrimmingStreamsProxy proxy = new TrimmingStreamsProxy(moto);
+        proxy.server.start();
+        return proxy;
+    }
+
+    public URI endpoint() {
+        return URI.create("http://" + server.getAddress().getHostString() + ":" + server.getAddress().getPort());
+    }
+
+    /** From now on the stream holds only the records from {@code firstKept} on. */
+    public void trimBefore(BigInteger firstKept) {
+        horizon = firstKept;
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
+            BigInteger h = horizon;
+            if (h != null && GET_SHARD_ITERATOR.equals(target)) {
+                ObjectNode request = (ObjectNode) JSON.readTree(body);
+                String type = request.path("ShardIteratorType").asText();
+                if (type.equals("TRIM_HORIZON")) {
+                    request.put("ShardIteratorType", "AT_SEQUENCE_NUMBER");
+                    request.put("SequenceNumber", h.toString());
+                    body = JSON.writeValueAsBytes(request);
+                } else if (firstWanted(type, request.path("SequenceNumber")).compareTo(h) < 0) {
+                    trimmedRefusals.incrementAndGet();
+                    refuse(exchange, request.path("SequenceNumber").asText());
+                    return;
+                }
+            }
+            forward(exchange, body);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            exchange.close();
+        }
+    }
+
+    private static BigInteger firstWanted(String type, JsonNode sequence) {
+        BigInteger s = new BigInteger(sequence.asText("0"));
+        return type.equals("AFTER_SEQUENCE_NUMBER") ? s.add(BigInteger.ONE) : s;
+    }
+
+    private static void refuse(HttpExchange exchange, String sequence) throws IOException {
+        byte[] error = JSON.writeValueAsBytes(Map.of(
+                "__type", "com.amazonaws.dynamodb.v20120810#TrimmedDataAccessException",
+                "message", "The operation attempted to read past the oldest stream record in a shard (" + sequence + ")"));
+        exchange.getResponseHeaders().set("Content-Type", "application/x-amz-json-1.0");
+        exchange.sendResponseHeaders(400, error.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(error);
+        }
+    }
+
+    private void forward(HttpExchange exchange, byte[] body) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(moto.resolve(exchange.getRequestURI().toString()))
+                .method(exchange.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(body));
+        for (Map.Entry<String, List<String>> header : exchange.getRequestHeaders().entrySet()) {
+            if (!NOT_FORWARDED.contains(header.getKey().toLowerCase())) {
+                for (String value : header.getValue()) {
+                    request.header(header.getKey(), value);
+                }
+            }
+        }
+        HttpResponse<InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+        byte[] answer;
+        try (InputStream in = response.body()) {
+            answer = in.readAllBytes();
+        }
+        response.headers().map().forEach((name, values) -> {
+            if (!NOT_FORWARDED.contains(name.toLowerCase()) && !name.equalsIgnoreCase("transfer-encoding")
+                    && !name.startsWith(":")) {
+                exchange.getResponseHeaders().put(name, values);
+            }
+        });
+        exchange.sendResponseHeaders(response.statusCode(), answer.length == 0 ? -1 : answer.length);
+        if (answer.length > 0) {
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(answer);
+            }
+        }
+    }
+
+    /** The sequence number the next record written to the table's single shard will get (moto numbers them one by one). */
+    public static BigInteger nextSequenceNumber(DynamoDbStreamsClient streams, String streamArn) {
+        String shard = streams.describeStream(r -> r.streamArn(streamArn)).streamDescription().shards().get(0).shardId();
+        String iterator = streams.getShardIterator(r -> r.streamArn(streamArn).shardId(shard)
+                .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
+        BigInteger last = null;
+        while (true) {
+            GetRecordsResponse page = streams.getRecords(GetRecordsRequest.builder().shardIterator(iterator).limit(1000).build());
+            if (page.records().isEmpty()) {
+                break;
+            }
+            last = new BigInteger(page.records().get(page.records().size() - 1).dynamodb().sequenceNumber());
+            iterator = page.nextShardIterator();
+        }
+        return last == null ? BigInteger.ZERO : last.add(BigInteger.ONE);
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        threads.shutdownNow();
+    }
+}
