@@ -76,7 +76,7 @@ public final class OrderCacheSyncPipeline {
                         TypeInformation.of(RawStreamRecord.class))
                 .uid(OperatorIds.SOURCE);
         DataStream<TableRow> rows = env
-                .fromSource(DynamoDbStreamSourceFactory.tableScan(p, streamArn, gapChannel), WatermarkStrategy.noWatermarks(),
+                .fromSource(DynamoDbStreamSourceFactory.tableScan(p, gapChannel), WatermarkStrategy.noWatermarks(),
                         "Scan orders table", TypeInformation.of(TableRow.class))
                 .uid(OperatorIds.TABLE_SCAN);
         build(records, rows, p, sink);

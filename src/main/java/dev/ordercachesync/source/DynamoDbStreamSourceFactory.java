@@ -43,7 +43,8 @@ public final class DynamoDbStreamSourceFactory {
     }
 
     /**
-     * The stream source, reading {@code streamArn}. It reports a position the stream no longer holds on
+     * The stream source, reading the table's stream as it is when the source starts ({@code streamArn} is the one
+     * when the job was built; a restart after the stream was replaced reads the new one). It reports a position the stream no longer holds on
      * {@code gapChannel}, where the table scan of the same job (built with the same channel) picks it up.
      */
     public static SourceFunction<RawStreamRecord> create(JobParameters p, String streamArn, String gapChannel) {
@@ -51,9 +52,9 @@ public final class DynamoDbStreamSourceFactory {
                 gapChannel);
     }
 
-    /** The table scan that bootstraps and reconciles the job, for a job reading {@code streamArn}. */
-    public static TableScanSource tableScan(JobParameters p, String streamArn, String gapChannel) {
-        return new TableScanSource(p, streamArn, gapChannel);
+    /** The table scan that bootstraps and reconciles the job. */
+    public static TableScanSource tableScan(JobParameters p, String gapChannel) {
+        return new TableScanSource(p, gapChannel);
     }
 
     /** A channel name for one job's two sources; the relay lives in each JVM, so it need only be unique per job. */

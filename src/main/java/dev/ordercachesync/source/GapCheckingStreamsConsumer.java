@@ -15,6 +15,7 @@ import org.apache.flink.streaming.connectors.kinesis.model.StreamShardHandle;
 import org.apache.flink.streaming.connectors.kinesis.serialization.KinesisDeserializationSchema;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 
 import java.util.Collections;
@@ -26,7 +27,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The connector's DynamoDB Streams consumer, which before it reads a shard from a restored position asks DynamoDB
+ * The connector's DynamoDB Streams consumer, reading the table's stream as it is when the source starts (so a
+ * restart follows a replaced stream), which before it reads a shard from a restored position asks DynamoDB
  * Streams whether that position still exists ({@link ShardPositionCheck}). When it does not, the records since are
  * lost to the stream: the subtask reports the gap to the table scan ({@link StreamGapRelay}) and reads on only once
  * a run that covers it is in a completed checkpoint, so the gap is found again if the job fails before that.
@@ -50,7 +52,8 @@ public class GapCheckingStreamsConsumer extends FlinkDynamoDBStreamsConsumer<Raw
     protected KinesisDataFetcher<RawStreamRecord> createFetcher(List<String> streams,
             SourceContext<RawStreamRecord> sourceContext, RuntimeContext runtimeContext, Properties configProps,
             KinesisDeserializationSchema<RawStreamRecord> deserializationSchema) {
-        return new DynamoDBStreamsDataFetcher<RawStreamRecord>(streams, sourceContext, runtimeContext, configProps,
+        List<String> current = Collections.singletonList(currentStream(streams.get(0)));
+        return new DynamoDBStreamsDataFetcher<RawStreamRecord>(current, sourceContext, runtimeContext, configProps,
                 deserializationSchema, getShardAssigner()) {
             @Override
             protected RecordPublisher createRecordPublisher(SequenceNumber position, Properties props,
@@ -68,6 +71,22 @@ public class GapCheckingStreamsConsumer extends FlinkDynamoDBStreamsConsumer<Raw
                 return super.createRecordPublisher(position, props, metricGroup, shard);
             }
         };
+    }
+
+    /**
+     * The table's stream now, which a restart after the stream was replaced reads (the positions restored for the old
+     * one are dropped by the connector; the table scan covers the gap).
+     */
+    private String currentStream(String builtFor) {
+        String current;
+        try (DynamoDbClient client = DynamoDbClients.forJob(p)) {
+            current = TableStreams.currentStreamArn(TableStreams.describe(client, p.tableName));
+        }
+        if (!current.equals(builtFor)) {
+            LOG.warn("The stream of table '{}' is now {}; the job was started on {}. Reading the current one from "
+                    + "its start; the table scan covers what was lost in between", p.tableName, current, builtFor);
+        }
+        return current;
     }
 
     private void awaitCovered(StreamGapRelay.Gap gap) throws InterruptedException {

@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -86,6 +87,42 @@ class StreamGapEndToEndTest {
                         .isEqualTo(stack.dynamoDb.scanAll(LocalStack.TABLE).size());
             } finally {
                 restored.cancel().get();
+            }
+        }
+    }
+
+    @Test
+    void aTableReplacedWhileTheJobRunsIsFollowedAfterARestartAndTheCacheEqualsTheTable() throws Exception {
+        try (LocalStack stack = LocalStack.start()) {
+            Map<String, String> values = stack.jobParameters();
+            values.put(JobParameters.PARALLELISM, Integer.toString(PARALLELISM));
+            values.put(JobParameters.STREAM_CHECK_INTERVAL, "1s");
+            JobParameters params = JobParameters.from(values);
+            OrderWorkload workload = new OrderWorkload(200, 12, 33L);
+            workload.runFirstHalf(stack.dynamoDb.client(), LocalStack.TABLE);
+            JobClient job = JobUnderTest.start(params, Duration.ofMillis(300), 10, UnaryOperator.identity());
+            try {
+                JobUnderTest.awaitConvergence(stack, params, Duration.ofSeconds(120));
+                // Past the clock margin, so the scan's rows count as newer than what the old stream applied.
+                Thread.sleep(11_000);
+                // The table comes back from a backup of the first half: a new table whose items are in no stream,
+                // then a new stream (moto cannot enable a disabled stream again, which on AWS gives a new one too).
+                stack.dynamoDb.deleteTable(LocalStack.TABLE);
+                stack.dynamoDb.createOrderTable(LocalStack.TABLE, false);
+                workload.runFirstHalf(stack.dynamoDb.client(), LocalStack.TABLE);
+                String replaced = stack.dynamoDb.enableStream(LocalStack.TABLE);
+                assertThat(replaced).isNotEqualTo(stack.streamArn);
+                workload.runSecondHalf(stack.dynamoDb.client(), LocalStack.TABLE);
+
+                Map<String, String> cache = JobUnderTest.awaitConvergence(stack, params, Duration.ofSeconds(180));
+
+                assertThat(cache).containsExactlyInAnyOrderEntriesOf(JobUnderTest.expectedFromTable(stack, params).get());
+                JobMetrics metrics = new JobMetrics(MINI_CLUSTER.getClientConfiguration(), job.getJobID());
+                assertThat(metrics.jobMetricReaching("numRestarts", 1)).as("restarted to read the new stream").isPositive();
+                assertThat(metrics.operatorMetricSum("tableBootstrap.itemsScanned")).as("the gap's run after the restart")
+                        .isPositive();
+            } finally {
+                job.cancel().get();
             }
         }
     }

@@ -30,8 +30,8 @@ final class TableScanEnumerator implements SplitEnumerator<ScanSplit, ScanEnumer
 
     private final SplitEnumeratorContext<ScanSplit> context;
     private final JobParameters p;
-    /** The stream the job's stream source was built to read. */
-    private final String sourceStreamArn;
+    /** The table's stream when this enumerator started, which the stream source reads. */
+    private String currentStreamArn;
     private final ScanEnumeratorState state;
     private final boolean restored;
     private DynamoDbClient client;
@@ -52,11 +52,9 @@ final class TableScanEnumerator implements SplitEnumerator<ScanSplit, ScanEnumer
         }
     }
 
-    TableScanEnumerator(SplitEnumeratorContext<ScanSplit> context, JobParameters p, String sourceStreamArn,
-                        ScanEnumeratorState restoredState) {
+    TableScanEnumerator(SplitEnumeratorContext<ScanSplit> context, JobParameters p, ScanEnumeratorState restoredState) {
         this.context = context;
         this.p = p;
-        this.sourceStreamArn = sourceStreamArn;
         this.restored = restoredState != null;
         this.state = restoredState == null ? new ScanEnumeratorState() : restoredState;
     }
@@ -67,7 +65,8 @@ final class TableScanEnumerator implements SplitEnumerator<ScanSplit, ScanEnumer
         registerMetrics();
         TableDescription table = TableStreams.describe(client, p.tableName);
         String current = TableStreams.currentStreamArn(table);
-        requireSourceReads(current);
+        // The stream source reads the table's stream as it is when it starts, as this does.
+        currentStreamArn = current;
         state.approximateItemCount = table.itemCount() == null ? -1 : table.itemCount();
         RunDecision decision = RunDecision.at(restored ? state : null, current, p.bootstrapRunId, System.currentTimeMillis());
         switch (decision.action) {
@@ -95,13 +94,17 @@ final class TableScanEnumerator implements SplitEnumerator<ScanSplit, ScanEnumer
         context.callAsync(() -> null, (ignored, error) -> logProgress(false), 5_000, 5_000);
     }
 
-    private void requireSourceReads(String current) {
-        if (!current.equals(sourceStreamArn)) {
+    /**
+     * A stream replaced while the job runs cannot be followed by the running stream source: fail, and the restart
+     * reads the new stream and finds the gap ({@link RunDecision}), or refuses it with gap-recovery=fail.
+     */
+    private void requireStreamUnchanged(String current) {
+        if (!current.equals(currentStreamArn)) {
             gaps.inc();
-            throw new FlinkRuntimeException("The stream of table '" + p.tableName + "' is now " + current
-                    + ", but this job was started to read " + sourceStreamArn + ". Stop the job with a savepoint and "
-                    + "start it again from it: it then reads the current stream and, with " + JobParameters.GAP_RECOVERY
-                    + "=rebootstrap, scans the table to cover the gap.");
+            throw new FlinkRuntimeException("The stream of table '" + p.tableName + "' was replaced: it is now " + current
+                    + ", the job reads " + currentStreamArn + ". Restarting to read the new stream; on restart the job "
+                    + (p.gapRecoveryRebootstrap ? "scans the table to cover the gap"
+                    : "stops, as " + JobParameters.GAP_RECOVERY + "=fail asks") + ".");
         }
     }
 
@@ -114,7 +117,7 @@ final class TableScanEnumerator implements SplitEnumerator<ScanSplit, ScanEnumer
         if (table.itemCount() != null) {
             state.approximateItemCount = table.itemCount();
         }
-        requireSourceReads(TableStreams.currentStreamArn(table));
+        requireStreamUnchanged(TableStreams.currentStreamArn(table));
     }
 
     private void startRun(String streamArn, String reason) {
@@ -221,7 +224,7 @@ final class TableScanEnumerator implements SplitEnumerator<ScanSplit, ScanEnumer
         } else {
             LOG.warn("Stream gap ({} so far): {}; scanning table '{}' again and reconciling the views",
                     state.gapsDetected, gap.reason, p.tableName);
-            startRun(sourceStreamArn, "stream gap: " + gap.reason);
+            startRun(currentStreamArn, "stream gap: " + gap.reason);
         }
         unanswered.add(new PendingAnswer(reader, gap.gapId));
     }

@@ -22,16 +22,11 @@ public final class TableScanSource implements Source<TableRow, ScanSplit, ScanEn
     private static final long serialVersionUID = 1L;
 
     private final JobParameters p;
-    private final String streamArn;
     private final String gapChannel;
 
-    /**
-     * @param streamArn  the stream the job's stream source reads; the enumerator fails the job if it is not current
-     * @param gapChannel where the job's stream source reports gaps ({@link dev.ordercachesync.source.StreamGapRelay})
-     */
-    public TableScanSource(JobParameters p, String streamArn, String gapChannel) {
+    /** @param gapChannel where the job's stream source reports gaps ({@link dev.ordercachesync.source.StreamGapRelay}) */
+    public TableScanSource(JobParameters p, String gapChannel) {
         this.p = p;
-        this.streamArn = streamArn;
         this.gapChannel = gapChannel;
     }
 
@@ -47,13 +42,13 @@ public final class TableScanSource implements Source<TableRow, ScanSplit, ScanEn
 
     @Override
     public SplitEnumerator<ScanSplit, ScanEnumeratorState> createEnumerator(SplitEnumeratorContext<ScanSplit> context) {
-        return new TableScanEnumerator(context, p, streamArn, null);
+        return new TableScanEnumerator(context, p, null);
     }
 
     @Override
     public SplitEnumerator<ScanSplit, ScanEnumeratorState> restoreEnumerator(SplitEnumeratorContext<ScanSplit> context,
                                                                              ScanEnumeratorState checkpoint) {
-        return new TableScanEnumerator(context, p, streamArn, checkpoint);
+        return new TableScanEnumerator(context, p, checkpoint);
     }
 
     @Override

@@ -38,8 +38,7 @@ class TableScanEnumeratorGapTest {
              MockSplitEnumeratorContext<ScanSplit> context = new MockSplitEnumeratorContext<>(2)) {
             context.registerReader(new ReaderInfo(0, "localhost"));
             context.registerReader(new ReaderInfo(1, "localhost"));
-            TableScanEnumerator enumerator = new TableScanEnumerator(context, parameters(stack, "rebootstrap"),
-                    stack.streamArn, null);
+            TableScanEnumerator enumerator = new TableScanEnumerator(context, parameters(stack, "rebootstrap"), null);
             enumerator.start();
             ScanEnumeratorState started = enumerator.snapshotState(1);
             assertThat(started.run).as("a job without state scans").isEqualTo(1);
@@ -69,7 +68,7 @@ class TableScanEnumeratorGapTest {
         try (LocalStack stack = LocalStack.start();
              MockSplitEnumeratorContext<ScanSplit> context = new MockSplitEnumeratorContext<>(1)) {
             context.registerReader(new ReaderInfo(0, "localhost"));
-            TableScanEnumerator enumerator = new TableScanEnumerator(context, parameters(stack, "fail"), stack.streamArn, null);
+            TableScanEnumerator enumerator = new TableScanEnumerator(context, parameters(stack, "fail"), null);
             enumerator.start();
 
             enumerator.handleSourceEvent(0, new ScanEvents.GapFound("g", "shard X is gone", System.currentTimeMillis()));
