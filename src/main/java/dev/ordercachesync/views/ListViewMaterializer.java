@@ -320,16 +320,25 @@ public class ListViewMaterializer extends KeyedProcessFunction<String, ListDelta
         List<OrderSummary> taken = new ArrayList<>();
         long read = 0;
         if (rankedInOrder) {
+            // Already in rank order: only entries that share a rank (the same millisecond) need their createdAt
+            // parsed to be ordered, which is most of a render's time when done for every entry.
+            List<OrderSummary> sameRank = new ArrayList<>();
             long boundary = -1;
             for (Map.Entry<Tuple2<Long, String>, OrderSummary> e : ranked.entries()) {
                 long rank = e.getKey().f0;
-                if (taken.size() >= maxEntries && rank != boundary) {
-                    break;
+                if (rank != boundary) {
+                    addInListOrder(sameRank, taken);
+                    if (taken.size() >= maxEntries) {
+                        break;
+                    }
                 }
                 read++;
-                taken.add(e.getValue());
+                sameRank.add(e.getValue());
                 boundary = rank;
             }
+            addInListOrder(sameRank, taken);
+            entriesRead.inc(read);
+            return taken.size() > maxEntries ? taken.subList(0, maxEntries) : taken;
         } else {
             // Unordered iteration: the maxEntries-th smallest rank first (a bounded max-heap of ranks, no parsing),
             // then every entry up to that rank, ties included.
@@ -351,6 +360,15 @@ public class ListViewMaterializer extends KeyedProcessFunction<String, ListDelta
         entriesRead.inc(read);
         List<OrderSummary> sorted = CacheContract.newestFirst(taken);
         return sorted.size() > maxEntries ? sorted.subList(0, maxEntries) : sorted;
+    }
+
+    private static void addInListOrder(List<OrderSummary> sameRank, List<OrderSummary> taken) {
+        if (sameRank.size() == 1) {
+            taken.add(sameRank.get(0));
+        } else if (!sameRank.isEmpty()) {
+            taken.addAll(CacheContract.newestFirst(sameRank));
+        }
+        sameRank.clear();
     }
 
     /**
