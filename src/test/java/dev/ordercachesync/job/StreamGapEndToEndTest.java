@@ -100,7 +100,8 @@ class StreamGapEndToEndTest {
             JobParameters params = JobParameters.from(values);
             OrderWorkload workload = new OrderWorkload(200, 12, 33L);
             workload.runFirstHalf(stack.dynamoDb.client(), LocalStack.TABLE);
-            JobClient job = JobUnderTest.start(params, Duration.ofMillis(300), 10, UnaryOperator.identity());
+            // Restarts 200 ms apart: while the table is gone or has no stream yet, each restart fails at once.
+            JobClient job = JobUnderTest.start(params, Duration.ofMillis(300), 300, UnaryOperator.identity());
             try {
                 JobUnderTest.awaitConvergence(stack, params, Duration.ofSeconds(120));
                 // Past the clock margin, so the scan's rows count as newer than what the old stream applied.
