@@ -1,5 +1,8 @@
 package dev.ordercachesync.source;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,6 +12,9 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Carries a gap the stream source found (a shard position DynamoDB Streams has trimmed, or a shard that is gone)
@@ -53,6 +59,8 @@ public final class StreamGapRelay {
         final Map<String, CompletableFuture<Void>> unanswered = new ConcurrentHashMap<>();
     }
 
+    private static final Logger LOG = LoggerFactory.getLogger(StreamGapRelay.class);
+    private static final long WAIT_LOG_EVERY_SECONDS = 60;
     private static final Map<String, Channel> CHANNELS = new ConcurrentHashMap<>();
 
     private StreamGapRelay() {}
@@ -72,6 +80,38 @@ public final class StreamGapRelay {
             f.gapWaiting();
         }
         return answer;
+    }
+
+    /**
+     * Reports a gap and blocks until it is covered, logging now and then while it waits; throws the refusal as a
+     * {@link StreamGapException}.
+     */
+    public static void awaitCovered(String channel, Gap gap) throws InterruptedException {
+        LOG.warn("Stream gap: {}; waiting for the table scan to cover it before reading on", gap.reason);
+        CompletableFuture<Void> answer = report(channel, gap);
+        long waited = 0;
+        try {
+            while (true) {
+                try {
+                    answer.get(WAIT_LOG_EVERY_SECONDS, TimeUnit.SECONDS);
+                    LOG.info("Stream gap covered by a table scan run; reading on ({})", gap.reason);
+                    return;
+                } catch (TimeoutException e) {
+                    waited += WAIT_LOG_EVERY_SECONDS;
+                    LOG.warn("Still waiting after {} s for the table scan to cover a stream gap ({}). Needs a "
+                            + "checkpoint to complete, and a table-scan-source subtask in this TaskManager", waited, gap.reason);
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof StreamGapException) {
+                        throw (StreamGapException) e.getCause();
+                    }
+                    throw new IllegalStateException("stream gap not covered: " + gap.reason, e.getCause());
+                }
+            }
+        } finally {
+            if (!answer.isDone()) {
+                withdraw(channel, gap);
+            }
+        }
     }
 
     /** Withdraws a report whose subtask stopped waiting (cancelled, or failed). */

@@ -92,6 +92,35 @@ class StreamGapEndToEndTest {
     }
 
     @Test
+    void aRunningJobThatFellBehindPastTheTrimHorizonIsCoveredByAScan() throws Exception {
+        try (LocalStack stack = LocalStack.start();
+             TrimmingStreamsProxy proxy = TrimmingStreamsProxy.start(stack.dynamoDb.endpoint())) {
+            JobParameters params = throughProxy(stack, proxy, "rebootstrap");
+            OrderWorkload workload = new OrderWorkload(200, 12, 34L);
+            workload.runFirstHalf(stack.dynamoDb.client(), LocalStack.TABLE);
+            JobClient job = JobUnderTest.start(params, Duration.ofMillis(300), 0, UnaryOperator.identity());
+            try {
+                JobUnderTest.awaitConvergence(stack, params, Duration.ofSeconds(120));
+                Thread.sleep(11_000);
+                // The job stops seeing new records, as one a day behind does; the stream then trims what it missed
+                // and its iterator expires, so it asks for a new one after its position.
+                proxy.freeze();
+                workload.runSecondHalf(stack.dynamoDb.client(), LocalStack.TABLE);
+                proxy.trimBefore(TrimmingStreamsProxy.nextSequenceNumber(stack.dynamoDb.streamsClient(), stack.streamArn));
+                proxy.expireIterators();
+                proxy.thaw();
+
+                Map<String, String> cache = JobUnderTest.awaitConvergence(stack, params, Duration.ofSeconds(180));
+
+                assertThat(cache).containsExactlyInAnyOrderEntriesOf(JobUnderTest.expectedFromTable(stack, params).get());
+                assertThat(proxy.trimmedRefusals.get()).as("the renewed position found trimmed").isPositive();
+            } finally {
+                job.cancel().get();
+            }
+        }
+    }
+
+    @Test
     void aTableReplacedWhileTheJobRunsIsFollowedAfterARestartAndTheCacheEqualsTheTable() throws Exception {
         try (LocalStack stack = LocalStack.start()) {
             Map<String, String> values = stack.jobParameters();

@@ -33,11 +33,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * moto's endpoint, with a trim horizon: what DynamoDB Streams does to records past its 24 h retention, which moto
  * never does. Every request is passed on to moto, except that once {@link #trimBefore} is set, a GetShardIterator
  * for a position before the horizon fails with {@code TrimmedDataAccessException} and a TRIM_HORIZON iterator starts
- * at the horizon, as on AWS. The records before it are then lost to every reader of the stream.
+ * at the horizon, as on AWS. The records before it are then lost to every reader of the stream. {@link #freeze}
+ * and {@link #expireIterators} make a running reader fall behind and then renew its iterator.
  */
 public final class TrimmingStreamsProxy implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String GET_SHARD_ITERATOR = "DynamoDBStreams_20120810.GetShardIterator";
+    private static final String GET_RECORDS = "DynamoDBStreams_20120810.GetRecords";
     /** Headers java.net.http sets itself. */
     private static final Set<String> NOT_FORWARDED = Set.of("host", "content-length", "connection", "expect", "upgrade");
 
@@ -46,6 +48,8 @@ public final class TrimmingStreamsProxy implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final URI moto;
     private volatile BigInteger horizon;
+    private volatile boolean frozen;
+    private volatile boolean iteratorsExpired;
     public final AtomicInteger trimmedRefusals = new AtomicInteger();
 
     private TrimmingStreamsProxy(URI moto) throws IOException {
@@ -70,10 +74,36 @@ public final class TrimmingStreamsProxy implements AutoCloseable {
         horizon = firstKept;
     }
 
+    /** GetRecords returns no records (with the same iterator) until {@link #thaw}: a reader falling behind. */
+    public void freeze() {
+        frozen = true;
+    }
+
+    public void thaw() {
+        frozen = false;
+    }
+
+    /** Every GetRecords fails with {@code ExpiredIteratorException} until a reader asks for a new iterator. */
+    public void expireIterators() {
+        iteratorsExpired = true;
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
         try {
             byte[] body = exchange.getRequestBody().readAllBytes();
             String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
+            if (GET_RECORDS.equals(target) && iteratorsExpired) {
+                error(exchange, "ExpiredIteratorException", "Iterator expired");
+                return;
+            }
+            if (GET_RECORDS.equals(target) && frozen) {
+                String iterator = JSON.readTree(body).path("ShardIterator").asText();
+                reply(exchange, JSON.writeValueAsBytes(Map.of("Records", List.of(), "NextShardIterator", iterator)));
+                return;
+            }
+            if (GET_SHARD_ITERATOR.equals(target)) {
+                iteratorsExpired = false;
+            }
             BigInteger h = horizon;
             if (h != null && GET_SHARD_ITERATOR.equals(target)) {
                 ObjectNode request = (ObjectNode) JSON.readTree(body);
@@ -102,13 +132,24 @@ public final class TrimmingStreamsProxy implements AutoCloseable {
     }
 
     private static void refuse(HttpExchange exchange, String sequence) throws IOException {
-        byte[] error = JSON.writeValueAsBytes(Map.of(
-                "__type", "com.amazonaws.dynamodb.v20120810#TrimmedDataAccessException",
-                "message", "The operation attempted to read past the oldest stream record in a shard (" + sequence + ")"));
+        error(exchange, "TrimmedDataAccessException",
+                "The operation attempted to read past the oldest stream record in a shard (" + sequence + ")");
+    }
+
+    private static void error(HttpExchange exchange, String type, String message) throws IOException {
+        byte[] error = JSON.writeValueAsBytes(Map.of("__type", "com.amazonaws.dynamodb.v20120810#" + type, "message", message));
         exchange.getResponseHeaders().set("Content-Type", "application/x-amz-json-1.0");
         exchange.sendResponseHeaders(400, error.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(error);
+        }
+    }
+
+    private static void reply(HttpExchange exchange, byte[] body) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", "application/x-amz-json-1.0");
+        exchange.sendResponseHeaders(200, body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
         }
     }
 
