@@ -1,6 +1,5 @@
 package dev.ordercachesync.source;
 
-import dev.ordercachesync.aws.DynamoDbClients;
 import dev.ordercachesync.config.JobParameters;
 import dev.ordercachesync.model.RawStreamRecord;
 import dev.ordercachesync.source.scan.TableScanSource;
@@ -10,15 +9,15 @@ import org.apache.flink.streaming.connectors.kinesis.config.ConsumerConfigConsta
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 import java.util.Properties;
 import java.util.UUID;
 
 /**
  * The one place that builds the DynamoDB Streams source. Today that is the Kinesis connector's
- * {@code FlinkDynamoDBStreamsConsumer}, checking its restored positions ({@link GapCheckingStreamsConsumer}); where flink-connector-dynamodb 5.x is available its
- * DynamoDbStreamsSource can replace it here without touching the rest of the job.
+ * {@code FlinkDynamoDBStreamsConsumer}, checking the positions it reads from ({@link GapCheckingStreamsConsumer});
+ * where flink-connector-dynamodb 5.x is available its DynamoDbStreamsSource can replace it here without touching
+ * the rest of the job.
  */
 public final class DynamoDbStreamSourceFactory {
     private static final Logger LOG = LoggerFactory.getLogger(DynamoDbStreamSourceFactory.class);
@@ -30,10 +29,7 @@ public final class DynamoDbStreamSourceFactory {
      * {@code stream-arn} that is not the current stream is logged with the difference; the current one is read.
      */
     public static String currentStreamArn(JobParameters p) {
-        String current;
-        try (DynamoDbClient client = DynamoDbClients.forJob(p)) {
-            current = TableStreams.currentStreamArn(TableStreams.describe(client, p.tableName));
-        }
+        String current = TableStreams.currentStreamArn(p);
         if (p.streamArn != null && !p.streamArn.equals(current)) {
             LOG.warn("{} {} is not the current stream of table '{}', which is {}; reading the current one "
                             + "(the given stream was replaced, or names another table)",
@@ -44,8 +40,9 @@ public final class DynamoDbStreamSourceFactory {
 
     /**
      * The stream source, reading the table's stream as it is when the source starts ({@code streamArn} is the one
-     * when the job was built; a restart after the stream was replaced reads the new one). It reports a position the stream no longer holds on
-     * {@code gapChannel}, where the table scan of the same job (built with the same channel) picks it up.
+     * when the job was built; a restart after the stream was replaced reads the new one). It reports a position the
+     * stream no longer holds on {@code gapChannel}, where the table scan of the same job (built with the same
+     * channel) picks it up.
      */
     public static SourceFunction<RawStreamRecord> create(JobParameters p, String streamArn, String gapChannel) {
         return new GapCheckingStreamsConsumer(streamArn, new DynamoDbStreamRecordSchema(), consumerProperties(p), p,

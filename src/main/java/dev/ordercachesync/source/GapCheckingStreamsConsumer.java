@@ -1,6 +1,5 @@
 package dev.ordercachesync.source;
 
-import dev.ordercachesync.aws.DynamoDbClients;
 import dev.ordercachesync.config.JobParameters;
 import dev.ordercachesync.model.RawStreamRecord;
 import org.apache.flink.api.common.functions.RuntimeContext;
@@ -11,10 +10,8 @@ import org.apache.flink.streaming.connectors.kinesis.internals.KinesisDataFetche
 import org.apache.flink.streaming.connectors.kinesis.serialization.KinesisDeserializationSchema;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 import java.lang.reflect.Constructor;
-
 import java.util.Collections;
 import java.util.List;
 import java.util.Properties;
@@ -69,10 +66,7 @@ public class GapCheckingStreamsConsumer extends FlinkDynamoDBStreamsConsumer<Raw
      * one are dropped by the connector; the table scan covers the gap).
      */
     private String currentStream(String builtFor) {
-        String current;
-        try (DynamoDbClient client = DynamoDbClients.forJob(p)) {
-            current = TableStreams.currentStreamArn(TableStreams.describe(client, p.tableName));
-        }
+        String current = TableStreams.currentStreamArn(p);
         if (!current.equals(builtFor)) {
             LOG.warn("The stream of table '{}' is now {}; the job was started on {}. Reading the current one from "
                     + "its start; the table scan covers what was lost in between", p.tableName, current, builtFor);

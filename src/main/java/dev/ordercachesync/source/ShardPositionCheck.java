@@ -10,7 +10,7 @@ import software.amazon.awssdk.services.dynamodb.model.TrimmedDataAccessException
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 
 /**
- * Asks DynamoDB Streams whether a checkpointed position can still be read. The connector's streams adapter cannot
+ * Asks DynamoDB Streams whether a shard position (restored, or a running reader's) can still be read. The connector's streams adapter cannot
  * be asked: on a trimmed position it silently starts the shard at its trim horizon, and it takes a shard that is gone
  * for a finished one, so the records in between would be lost without a trace.
  */
@@ -27,9 +27,9 @@ final class ShardPositionCheck {
             return null;
         } catch (TrimmedDataAccessException e) {
             return "shard " + shardId + " of " + streamArn + " no longer holds the records after sequence number "
-                    + sequenceNumber + " where the job stopped: they are past the stream's 24 h retention (trimmed)";
+                    + sequenceNumber + ", the job's position: they are past the stream's 24 h retention (trimmed)";
         } catch (ResourceNotFoundException e) {
-            return "shard " + shardId + " of " + streamArn + ", which the job had not read to its end (it stopped after "
+            return "shard " + shardId + " of " + streamArn + ", which the job had not read to its end (its position is "
                     + "sequence number " + sequenceNumber + "), is gone: it is past the stream's 24 h retention";
         } catch (SdkException e) {
             // Not a verdict: the connector reads the shard as before and retries what fails.

@@ -1,5 +1,6 @@
 package dev.ordercachesync.source;
 
+import dev.ordercachesync.aws.DynamoDbClients;
 import dev.ordercachesync.config.JobParameters;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.StreamSpecification;
@@ -9,6 +10,13 @@ import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 /** The orders table's current stream, as DescribeTable gives it. */
 public final class TableStreams {
     private TableStreams() {}
+
+    /** The current stream of the job's table, with a client of its own; for callers that hold none. */
+    public static String currentStreamArn(JobParameters p) {
+        try (DynamoDbClient client = DynamoDbClients.forJob(p)) {
+            return currentStreamArn(describe(client, p.tableName));
+        }
+    }
 
     public static TableDescription describe(DynamoDbClient client, String table) {
         return client.describeTable(r -> r.tableName(table)).table();
