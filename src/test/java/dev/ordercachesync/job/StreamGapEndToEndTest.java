@@ -5,6 +5,7 @@ import dev.ordercachesync.testsupport.JobMetrics;
 import dev.ordercachesync.testsupport.JobUnderTest;
 import dev.ordercachesync.testsupport.LocalStack;
 import dev.ordercachesync.testsupport.MiniClusters;
+import dev.ordercachesync.testsupport.OrderStream;
 import dev.ordercachesync.testsupport.OrderWorkload;
 import dev.ordercachesync.testsupport.SavepointJobs;
 import dev.ordercachesync.testsupport.TrimmingStreamsProxy;
@@ -45,10 +46,14 @@ class StreamGapEndToEndTest {
     };
 
     private static JobParameters throughProxy(LocalStack stack, TrimmingStreamsProxy proxy, String gapRecovery) {
+        return parameters(stack, Map.of(JobParameters.AWS_ENDPOINT, proxy.endpoint().toString(),
+                JobParameters.GAP_RECOVERY, gapRecovery));
+    }
+
+    private static JobParameters parameters(LocalStack stack, Map<String, String> overrides) {
         Map<String, String> values = stack.jobParameters();
-        values.put(JobParameters.AWS_ENDPOINT, proxy.endpoint().toString());
         values.put(JobParameters.PARALLELISM, Integer.toString(PARALLELISM));
-        values.put(JobParameters.GAP_RECOVERY, gapRecovery);
+        values.putAll(overrides);
         return JobParameters.from(values);
     }
 
@@ -64,7 +69,7 @@ class StreamGapEndToEndTest {
         Thread.sleep(11_000);
         // Orders created, changed and deleted while the job is away; then the stream forgets all of it.
         workload.runSecondHalf(stack.dynamoDb.client(), LocalStack.TABLE);
-        proxy.trimBefore(TrimmingStreamsProxy.nextSequenceNumber(stack.dynamoDb.streamsClient(), stack.streamArn));
+        proxy.trimBefore(OrderStream.read(stack.dynamoDb.streamsClient(), stack.streamArn).nextSequenceNumber());
         return savepoint;
     }
 
@@ -106,7 +111,7 @@ class StreamGapEndToEndTest {
                 // and its iterator expires, so it asks for a new one after its position.
                 proxy.freeze();
                 workload.runSecondHalf(stack.dynamoDb.client(), LocalStack.TABLE);
-                proxy.trimBefore(TrimmingStreamsProxy.nextSequenceNumber(stack.dynamoDb.streamsClient(), stack.streamArn));
+                proxy.trimBefore(OrderStream.read(stack.dynamoDb.streamsClient(), stack.streamArn).nextSequenceNumber());
                 proxy.expireIterators();
                 proxy.thaw();
 
@@ -123,10 +128,7 @@ class StreamGapEndToEndTest {
     @Test
     void aTableReplacedWhileTheJobRunsIsFollowedAfterARestartAndTheCacheEqualsTheTable() throws Exception {
         try (LocalStack stack = LocalStack.start()) {
-            Map<String, String> values = stack.jobParameters();
-            values.put(JobParameters.PARALLELISM, Integer.toString(PARALLELISM));
-            values.put(JobParameters.STREAM_CHECK_INTERVAL, "1s");
-            JobParameters params = JobParameters.from(values);
+            JobParameters params = parameters(stack, Map.of(JobParameters.STREAM_CHECK_INTERVAL, "1s"));
             OrderWorkload workload = new OrderWorkload(200, 12, 33L);
             workload.runFirstHalf(stack.dynamoDb.client(), LocalStack.TABLE);
             // Restarts 200 ms apart: while the table is gone or has no stream yet, each restart fails at once.

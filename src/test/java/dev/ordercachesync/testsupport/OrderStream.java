@@ -42,10 +42,13 @@ public final class OrderStream {
 
     private final List<Change> changes;
     private final int recordCount;
+    /** Of the last record read, of any item; null for an empty stream. */
+    private final BigInteger lastSequence;
 
-    private OrderStream(List<Change> changes, int recordCount) {
+    private OrderStream(List<Change> changes, int recordCount, BigInteger lastSequence) {
         this.changes = Collections.unmodifiableList(changes);
         this.recordCount = recordCount;
+        this.lastSequence = lastSequence;
     }
 
     /** Every record of every shard (parents before children; moto has one shard per table). */
@@ -53,6 +56,7 @@ public final class OrderStream {
         List<Shard> shards = streams.describeStream(r -> r.streamArn(streamArn)).streamDescription().shards();
         List<Change> changes = new ArrayList<>();
         int index = 0;
+        BigInteger lastSequence = null;
         for (Shard shard : shards) {
             String iterator = streams.getShardIterator(r -> r.streamArn(streamArn).shardId(shard.shardId())
                     .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
@@ -60,6 +64,7 @@ public final class OrderStream {
                 String current = iterator;
                 GetRecordsResponse page = streams.getRecords(r -> r.shardIterator(current));
                 for (Record record : page.records()) {
+                    lastSequence = new BigInteger(record.dynamodb().sequenceNumber());
                     Map<String, AttributeValue> image = record.dynamodb().hasNewImage()
                             ? record.dynamodb().newImage() : record.dynamodb().oldImage();
                     if (OrderTable.isOrder(image)) {
@@ -71,11 +76,19 @@ public final class OrderStream {
                 iterator = page.records().isEmpty() ? null : page.nextShardIterator();
             }
         }
-        return new OrderStream(changes, index);
+        return new OrderStream(changes, index, lastSequence);
     }
 
     public List<Change> changes() {
         return changes;
+    }
+
+    /**
+     * The sequence number the next record of a one-shard stream gets: moto numbers records one by one (see the
+     * README's table of where moto differs).
+     */
+    public BigInteger nextSequenceNumber() {
+        return lastSequence == null ? BigInteger.ZERO : lastSequence.add(BigInteger.ONE);
     }
 
     /** Records of all items, orders or not. */

@@ -6,11 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
-import software.amazon.awssdk.services.dynamodb.model.GetRecordsRequest;
-import software.amazon.awssdk.services.dynamodb.model.GetRecordsResponse;
-import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
-import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -180,23 +175,6 @@ public final class TrimmingStreamsProxy implements AutoCloseable {
                 out.write(answer);
             }
         }
-    }
-
-    /** The sequence number the next record written to the table's single shard will get (moto numbers them one by one). */
-    public static BigInteger nextSequenceNumber(DynamoDbStreamsClient streams, String streamArn) {
-        String shard = streams.describeStream(r -> r.streamArn(streamArn)).streamDescription().shards().get(0).shardId();
-        String iterator = streams.getShardIterator(r -> r.streamArn(streamArn).shardId(shard)
-                .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
-        BigInteger last = null;
-        while (true) {
-            GetRecordsResponse page = streams.getRecords(GetRecordsRequest.builder().shardIterator(iterator).limit(1000).build());
-            if (page.records().isEmpty()) {
-                break;
-            }
-            last = new BigInteger(page.records().get(page.records().size() - 1).dynamodb().sequenceNumber());
-            iterator = page.nextShardIterator();
-        }
-        return last == null ? BigInteger.ZERO : last.add(BigInteger.ONE);
     }
 
     @Override
