@@ -408,6 +408,49 @@ class DeploymentConsistencyTest {
                 .as("the end-to-end script rescales to 3").isGreaterThanOrEqualTo(3);
     }
 
+    /**
+     * The local-cluster steps in the docs are what deploy/local does: its CLI wrapper (or Flink's own bin/flink on
+     * flink-conf/), and the savepoint directory of flink-conf/config.yaml, never another one.
+     */
+    @Test
+    void localClusterStepsUseDeployLocalsCommandsAndSavepointDirectory() throws IOException {
+        String savepointDir = YAML.readTree(ROOT.resolve("flink-conf/config.yaml").toFile())
+                .at("/execution/checkpointing/savepoint-dir").asText();
+        assertThat(savepointDir).startsWith("file:///");
+        String path = savepointDir.substring("file://".length());
+        Pattern savepointPath = Pattern.compile("file:(?://)?(/[^\\s\"']*savepoints[^\\s\"']*)");
+        Pattern flinkCli = Pattern.compile("(^|[\\s;&|(])((?:\\S*/)?bin/flink|deploy/local/flink)\\s");
+        List<String> wrong = new ArrayList<>();
+        for (String doc : List.of("README.md", "deploy/local/README.md", "docs/operating-local-cluster.md")) {
+            List<String> lines = Files.readAllLines(ROOT.resolve(doc), StandardCharsets.UTF_8);
+            boolean code = false;
+            for (int i = 0; i < lines.size(); i++) {
+                String line = lines.get(i);
+                if (line.startsWith("```")) {
+                    code = !code;
+                    continue;
+                }
+                if (!code) {
+                    continue;
+                }
+                Matcher cli = flinkCli.matcher(line);
+                while (cli.find()) {
+                    if (!cli.group(2).equals("deploy/local/flink") && !cli.group(2).equals("$FLINK_HOME/bin/flink")) {
+                        wrong.add(doc + ":" + (i + 1) + " runs " + cli.group(2));
+                    }
+                }
+                Matcher sp = savepointPath.matcher(line);
+                while (sp.find()) {
+                    if (!sp.group(1).startsWith(path)) {
+                        wrong.add(doc + ":" + (i + 1) + " uses savepoints in " + sp.group(1));
+                    }
+                }
+            }
+        }
+        assertThat(wrong).as("local-cluster commands other than deploy/local's, or savepoints outside " + savepointDir)
+                .isEmpty();
+    }
+
     // ------------------------------------------------------------------------------------------------
 
     private static JsonNode template() throws IOException {
