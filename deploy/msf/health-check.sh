@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Is the application healthy after a deploy? RUNNING alone can hide a restart loop: the service shows RUNNING while
 # Flink restarts the job again and again. This checks, with the AWS CLI (v2, or v1 >= 1.27) and CloudWatch:
-#   1. the application is RUNNING, and is not left restoring a custom snapshot or allowing non-restored state;
+#   1. the application is RUNNING, and is not left restoring a custom snapshot (or none) or allowing non-restored state;
 #   2. its latest operation (the update) did not fail; if it did, prints why (describe-application-operation);
 #   3. over the last --window minutes: the job did not restart more than --max-restarts times (fullRestarts on
 #      FLINK-1_20, numRestarts on FLINK-2_2), is not down now (downtime), has been up --min-uptime minutes (uptime),
@@ -57,6 +57,9 @@ case "$STATUS" in
 esac
 if [ "$RESTORE_TYPE" = "RESTORE_FROM_CUSTOM_SNAPSHOT" ]; then
   UNHEALTHY+=("RestoreType is still RESTORE_FROM_CUSTOM_SNAPSHOT: deploy the stack with RestoreType=RESTORE_FROM_LATEST_SNAPSHOT and SnapshotName empty, or the next update restores that old snapshot again")
+fi
+if [ "$RESTORE_TYPE" = "SKIP_RESTORE_FROM_SNAPSHOT" ]; then
+  UNHEALTHY+=("RestoreType is SKIP_RESTORE_FROM_SNAPSHOT: every later update starts the job without state and scans the whole table; deploy the stack with RestoreType=RESTORE_FROM_LATEST_SNAPSHOT")
 fi
 if [ "$ALLOW_NON_RESTORED" = "True" ] || [ "$ALLOW_NON_RESTORED" = "true" ]; then
   UNHEALTHY+=("AllowNonRestoredState is still true: deploy the stack with AllowNonRestoredState=false, or a later restore may drop state silently")

@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * response against the operation's output shape, and answers with the CLI's --query and text output. The scenarios are
  * what a deploy ends in: healthy; counters reset by the deploy itself; RUNNING but in a restart loop on FLINK-2_2
  * (where numRestarts replaces fullRestarts); an update the service rolled back; an update still running; a rollback
- * that left its switches on.
+ * that left its switches on (a custom snapshot, no snapshot at all, non-restored state allowed).
  */
 class HealthCheckScriptTest {
     private static final Path ROOT = Paths.get("").toAbsolutePath();
@@ -133,6 +133,9 @@ class HealthCheckScriptTest {
         assertThat(r.exit).as(r.out).isEqualTo(1);
         assertThat(r.out).contains("UNHEALTHY: RestoreType is still RESTORE_FROM_CUSTOM_SNAPSHOT")
                 .contains("UNHEALTHY: AllowNonRestoredState is still true");
+        Run skip = check("skip-restore-left-on");
+        assertThat(skip.exit).as(skip.out).isEqualTo(1);
+        assertThat(skip.out).contains("UNHEALTHY: RestoreType is SKIP_RESTORE_FROM_SNAPSHOT").doesNotContain("AllowNonRestoredState");
     }
 
     /** The stand-in refuses what the CLI would, so a script calling the CLI wrongly cannot pass. */
