@@ -20,7 +20,6 @@ import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
-import org.apache.flink.streaming.api.environment.ExecutionCheckpointingOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -74,10 +73,10 @@ class KubernetesDeploymentTest {
             "kubernetes.operator.cluster.health-check.restarts.window",
             "kubernetes.operator.cluster.health-check.restarts.threshold",
             "kubernetes.operator.jm-deployment-recovery.enabled");
-    /** Flink's option classes that hold every Flink key the FlinkDeployment sets. */
+    /** Flink's option classes that hold every Flink key the FlinkDeployment sets (since 1.20 every checkpointing key). */
     private static final List<Class<?>> FLINK_OPTION_CLASSES = List.of(CheckpointingOptions.class,
-            ExecutionCheckpointingOptions.class, StateBackendOptions.class, HighAvailabilityOptions.class,
-            RestartStrategyOptions.class, TaskManagerOptions.class, JobManagerOptions.class);
+            StateBackendOptions.class, HighAvailabilityOptions.class, RestartStrategyOptions.class,
+            TaskManagerOptions.class, JobManagerOptions.class);
 
     @TempDir
     Path tmp;
