@@ -71,7 +71,7 @@ stop_with_savepoint "$SECOND_JOB"
 "${HELPER_JAVA[@]}" dev.ordercachesync.e2e.ApplicationPropertiesFile --out "$E2E_DIR/application_properties.json" \
   --stack "TableName=OrderTable" \
   --stack "MomentoApiKeySecretArn=arn:aws:secretsmanager:us-east-1:123456789012:secret:order-cache-sync/momento-AbCdEf" \
-  --local aws-region=us-east-1 --local "aws-endpoint=$DDB_ENDPOINT" --local aws-credentials=local-dummy \
+  --stack "AWS::Region=us-east-1" --local "aws-endpoint=$DDB_ENDPOINT" --local aws-credentials=local-dummy \
   --local "momento-local-endpoint=$MOMENTO" --local shard-discovery-interval=1s --local list-flush-interval=100ms \
   >>"$E2E_DIR/flink-cli.out" 2>&1 || { cat "$E2E_DIR/flink-cli.out" >&2; fail "the template's property group is not one Managed Flink accepts"; }
 driver write --part 4 --parts 4

@@ -38,9 +38,20 @@ class DeploymentConsistencyTest {
     private static final Path TEMPLATE = ROOT.resolve("deploy/msf/template.yaml");
     private static final Set<String> PSEUDO_PARAMETERS = Set.of("AWS::AccountId", "AWS::Region", "AWS::Partition",
             "AWS::StackName", "AWS::StackId", "AWS::URLSuffix", "AWS::NoValue");
-    /** Managed Flink's default limit of KPUs per application, which caps what autoscaling reaches. */
-    private static final int DEFAULT_KPU_LIMIT = 64;
     private static final Pattern SUB_VARIABLE = Pattern.compile("\\$\\{([^}!]+)}");
+    /**
+     * Parameters with a default that the property group leaves out on purpose. checkpoint-interval: Managed Flink's
+     * CheckpointConfiguration decides and wins over the job's, so a value there would only mislead.
+     */
+    private static final Map<String, String> LEFT_OUT_ON_PURPOSE = Map.of(JobParameters.CHECKPOINT_INTERVAL,
+            "the application's CheckpointConfiguration decides");
+    /** Parameters without a default that the template sets from a pseudo parameter. */
+    private static final Map<String, String> FROM_PSEUDO_PARAMETER = Map.of(JobParameters.AWS_REGION, "AWS::Region");
+    /** Runtimes the stack offers: the one the job runs on today first, the default. */
+    private static final List<String> RUNTIMES = List.of("FLINK-1_20", "FLINK-2_2");
+    /** The values CloudWatch Logs accepts for a log group's RetentionInDays (PutRetentionPolicy). */
+    private static final List<Integer> LOG_RETENTION_DAYS = List.of(1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400,
+            545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653);
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
@@ -60,9 +71,15 @@ class DeploymentConsistencyTest {
         for (Parameter p : JobParameters.PARAMETERS) {
             JsonNode value = map.get(p.name());
             if (value == null) {
+                if (LEFT_OUT_ON_PURPOSE.containsKey(p.name())) {
+                    continue;
+                }
                 // The service refuses empty values: a parameter with nothing to say is left out.
                 assertThat(p.isRequired() || p.defaultValue() != null)
                         .as(p.name() + " is left out, so it must be optional without a default").isFalse();
+            } else if (FROM_PSEUDO_PARAMETER.containsKey(p.name())) {
+                assertThat(p.defaultValue()).as(p.name() + " has no default of its own").isNull();
+                assertThat(value.path("Ref").asText()).as(p.name()).isEqualTo(FROM_PSEUDO_PARAMETER.get(p.name()));
             } else if (value.has("Fn::If")) {
                 assertThat(p.defaultValue()).as(p.name() + " is set only when given, so it has no default").isNull();
                 assertOmittedWhenEmpty(template, p.name(), value.get("Fn::If"));
@@ -127,11 +144,16 @@ class DeploymentConsistencyTest {
                 "AWS::Logs::LogStream", "AWS::KinesisAnalyticsV2::ApplicationCloudWatchLoggingOption");
 
         JsonNode app = application(template).get("Properties");
-        assertThat(app.path("RuntimeEnvironment").asText()).isEqualTo("FLINK-1_20");
+        assertThat(app.at("/RuntimeEnvironment/Ref").asText()).isEqualTo("RuntimeEnvironment");
+        assertThat(template.at("/Parameters/RuntimeEnvironment/Default").asText()).isEqualTo(RUNTIMES.get(0));
+        assertThat(texts(template.at("/Parameters/RuntimeEnvironment/AllowedValues"))).containsExactlyElementsOf(RUNTIMES);
         assertThat(app.at("/ServiceExecutionRole/Fn::GetAtt/0").asText()).isEqualTo("ApplicationRole");
-        assertThat(app.at("/RunConfiguration/ApplicationRestoreConfiguration/ApplicationRestoreType").asText())
-                .isEqualTo("RESTORE_FROM_LATEST_SNAPSHOT");
-        assertThat(app.at("/RunConfiguration/FlinkRunConfiguration/AllowNonRestoredState").asBoolean(true)).isFalse();
+        assertThat(app.at("/ApplicationMaintenanceConfiguration/ApplicationMaintenanceWindowStartTime/Ref").asText())
+                .isEqualTo("MaintenanceWindowStartTime");
+        assertThat(template.at("/Parameters/MaintenanceWindowStartTime/Default").asText()).matches("([01][0-9]|2[0-3]):[0-5][0-9]");
+        assertThat(texts(template.at("/Parameters/LogRetentionDays/AllowedValues")))
+                .containsExactlyElementsOf(LOG_RETENTION_DAYS.stream().map(String::valueOf).collect(java.util.stream.Collectors.toList()));
+        assertThat(template.at("/Resources/LogGroup/Properties/RetentionInDays/Ref").asText()).isEqualTo("LogRetentionDays");
         JsonNode config = app.get("ApplicationConfiguration");
         assertThat(config.at("/ApplicationSnapshotConfiguration/SnapshotsEnabled").asBoolean()).isTrue();
         assertThat(config.at("/ApplicationCodeConfiguration/CodeContentType").asText()).isEqualTo("ZIPFILE");
@@ -147,29 +169,54 @@ class DeploymentConsistencyTest {
     }
 
     /**
-     * Autoscaling doubles the parallelism up to ParallelismPerKPU x the account's KPU limit (64 by default); above
-     * max-parallelism the job cannot restore its state. Off by default, and the template refuses a ceiling above it.
+     * The service never autoscales past the job's max parallelism (AWS, "maxParallelism considerations"), and with
+     * system rollback a scaling that fails is rolled back: so ParallelismPerKPU is free (1 to 8, AWS recommends more
+     * than 1 for I/O-bound jobs) and only the starting Parallelism must stay within max-parallelism.
      */
     @Test
-    void autoscalingCannotTakeTheParallelismAboveMaxParallelism() throws IOException {
+    void parallelismStartsWithinMaxParallelismAndAutoscalingIsTheServicesToBound() throws IOException {
         JsonNode template = template();
         int maxParallelism = Integer.parseInt(defaultOf("max-parallelism"));
-        assertThat(template.at("/Parameters/AutoScalingEnabled/Default").asText()).isEqualTo("false");
         JsonNode flink = application(template).at("/Properties/ApplicationConfiguration/FlinkApplicationConfiguration");
         assertThat(flink.at("/ParallelismConfiguration/AutoScalingEnabled/Ref").asText()).isEqualTo("AutoScalingEnabled");
         assertThat(flink.at("/ParallelismConfiguration/ParallelismPerKPU/Ref").asText()).isEqualTo("ParallelismPerKPU");
-        JsonNode rule = template.at("/Rules/AutoScalingStaysWithinMaxParallelism");
-        assertThat(rule.at("/RuleCondition/Fn::Equals/0/Ref").asText()).isEqualTo("AutoScalingEnabled");
-        assertThat(rule.at("/RuleCondition/Fn::Equals/1").asText()).isEqualTo("true");
-        JsonNode allowed = rule.at("/Assertions/0/Assert/Fn::Contains/0");
-        assertThat(rule.at("/Assertions/0/Assert/Fn::Contains/1/Ref").asText()).isEqualTo("ParallelismPerKPU");
-        assertThat(allowed.size()).isPositive();
-        for (JsonNode perKpu : allowed) {
-            assertThat(perKpu.asInt() * DEFAULT_KPU_LIMIT).as("ParallelismPerKPU " + perKpu + " x 64 KPUs")
-                    .isLessThanOrEqualTo(maxParallelism);
-        }
-        assertThat(template.at("/Parameters/ParallelismPerKPU/Default").asInt() * DEFAULT_KPU_LIMIT)
-                .isLessThanOrEqualTo(maxParallelism);
+        assertThat(template.at("/Parameters/ParallelismPerKPU/MinValue").asInt()).isEqualTo(1);
+        assertThat(template.at("/Parameters/ParallelismPerKPU/MaxValue").asInt()).as("the service's own bound").isEqualTo(8);
+        assertThat(template.path("Rules").toString()).as("no rule about ParallelismPerKPU").doesNotContain("ParallelismPerKPU");
+        assertThat(template.at("/Parameters/Parallelism/MaxValue").asInt()).isLessThanOrEqualTo(maxParallelism);
+        assertThat(application(template).at("/Properties/ApplicationConfiguration/ApplicationSystemRollbackConfiguration/RollbackEnabled")
+                .asBoolean()).as("a failed update or scaling goes back by itself").isTrue();
+    }
+
+    /**
+     * The operating switches are stack parameters, so no one changes the application behind the stack (the next stack
+     * update would undo it): restore type and snapshot, AllowNonRestoredState, bootstrap-run-id. Their defaults are
+     * the safe everyday values.
+     */
+    @Test
+    void theStackCarriesEveryOperatingSwitch() throws IOException {
+        JsonNode template = template();
+        JsonNode run = application(template).at("/Properties/RunConfiguration");
+        assertThat(run.at("/ApplicationRestoreConfiguration/ApplicationRestoreType/Ref").asText()).isEqualTo("RestoreType");
+        assertThat(template.at("/Parameters/RestoreType/Default").asText()).isEqualTo("RESTORE_FROM_LATEST_SNAPSHOT");
+        assertThat(texts(template.at("/Parameters/RestoreType/AllowedValues"))).containsExactlyInAnyOrder(
+                "RESTORE_FROM_LATEST_SNAPSHOT", "RESTORE_FROM_CUSTOM_SNAPSHOT", "SKIP_RESTORE_FROM_SNAPSHOT");
+        JsonNode snapshot = run.at("/ApplicationRestoreConfiguration/SnapshotName/Fn::If");
+        assertThat(snapshot.get(0).asText()).isEqualTo("RestoresCustomSnapshot");
+        assertThat(snapshot.at("/1/Ref").asText()).isEqualTo("SnapshotName");
+        assertThat(snapshot.at("/2/Ref").asText()).isEqualTo("AWS::NoValue");
+        assertThat(template.at("/Conditions/RestoresCustomSnapshot/Fn::Equals/1").asText()).isEqualTo("RESTORE_FROM_CUSTOM_SNAPSHOT");
+        assertThat(template.at("/Rules/CustomSnapshotNamesItsSnapshot/Assertions/0/Assert/Fn::Not/0/Fn::Equals/0/Ref").asText())
+                .isEqualTo("SnapshotName");
+        assertThat(template.at("/Parameters/SnapshotName/Default").asText()).isEmpty();
+        assertThat(run.at("/FlinkRunConfiguration/AllowNonRestoredState/Ref").asText()).isEqualTo("AllowNonRestoredState");
+        assertThat(template.at("/Parameters/AllowNonRestoredState/Default").asText()).isEqualTo("false");
+        JsonNode runId = application(template).at(
+                "/Properties/ApplicationConfiguration/EnvironmentProperties/PropertyGroups/0/PropertyMap/" + JobParameters.BOOTSTRAP_RUN_ID);
+        assertThat(runId.at("/Fn::If/1/Ref").asText()).isEqualTo("BootstrapRunId");
+        assertThat(template.at("/Parameters/BootstrapRunId/Default").asText()).as("no run id unless asked").isEmpty();
+        assertThat(application(template).at("/Properties/ApplicationConfiguration/ApplicationSnapshotConfiguration/SnapshotsEnabled")
+                .asBoolean()).isTrue();
     }
 
     @Test
@@ -253,14 +300,77 @@ class DeploymentConsistencyTest {
                 assertThat(props.at("/" + actions + "/Fn::If/0").asText()).as(e.getKey() + " " + actions).isEqualTo("HasAlarmTopic");
                 assertThat(props.at("/" + actions + "/Fn::If/1/0/Ref").asText()).isEqualTo("AlarmTopicArn");
             }
-            metricByAlarm.put(e.getKey(), metric.path("MetricName").asText());
+            JsonNode name = metric.path("MetricName");
+            metricByAlarm.put(e.getKey(), name.has("Fn::If") ? name.get("Fn::If").toString() : name.asText());
         }
-        assertThat(metricByAlarm.values()).as("down or restarting, checkpoints, lag, cache writes, dead letters")
-                .containsExactlyInAnyOrder("downtime", "fullRestarts", "numberOfFailedCheckpoints", "streamReadLagMillis",
-                        "cacheWriteRetriesPerSecond", "cacheWritesThrottledPerSecond", "deadLettersPerSecond");
+        assertThat(metricByAlarm).as("down, restarting, checkpoints, resources, lag, cache writes, dead letters")
+                .containsOnly(Map.entry("JobDownAlarm", "downtime"),
+                        // FLINK-2_2 removed fullRestarts; numRestarts replaces it (AWS, "Flink 2.2 metric changes").
+                        Map.entry("JobRestartingAlarm", "[\"IsFlink2\",\"numRestarts\",\"fullRestarts\"]"),
+                        Map.entry("CheckpointsFailingAlarm", "numberOfFailedCheckpoints"),
+                        Map.entry("CheckpointDurationAlarm", "lastCheckpointDuration"),
+                        Map.entry("CheckpointSizeAlarm", "lastCheckpointSize"),
+                        Map.entry("HeapAlarm", "heapMemoryUtilization"),
+                        Map.entry("CpuAlarm", "containerCPUUtilization"),
+                        Map.entry("ReadLagAlarm", "millisBehindLatest"),
+                        Map.entry("CacheWritesFailingAlarm", "cacheWriteRetriesPerSecond"),
+                        Map.entry("CacheWritesThrottledAlarm", "cacheWritesThrottledPerSecond"),
+                        Map.entry("DeadLettersAlarm", "deadLettersPerSecond"));
+        assertThat(template.at("/Conditions/IsFlink2/Fn::Equals/0/Ref").asText()).isEqualTo("RuntimeEnvironment");
+        assertThat(template.at("/Conditions/IsFlink2/Fn::Equals/1").asText()).isEqualTo("FLINK-2_2");
+        JsonNode lag = template.at("/Resources/ReadLagAlarm/Properties");
+        assertThat(lag.path("Statistic").asText()).as("the reader furthest behind").isEqualTo("Maximum");
+        assertThat(lag.path("TreatMissingData").asText()).as("a source that reports nothing is not a healthy one")
+                .isEqualTo("breaching");
+        JsonNode restarts = template.at("/Resources/JobRestartingAlarm/Properties");
+        assertThat(restarts.path("DatapointsToAlarm").asInt()).as("one restart (maintenance, an outage) does not page")
+                .isGreaterThan(1);
+        assertThat(restarts.path("EvaluationPeriods").asInt()).isGreaterThanOrEqualTo(restarts.path("DatapointsToAlarm").asInt());
         assertThat(template.at("/Parameters/MonitoringEnabled/Default").asText()).isEqualTo("false");
         assertThat(template.at("/Parameters/AlarmTopicArn/Default").asText()).isEmpty();
         assertThat(resourcesOfType(template, "AWS::CloudWatch::Dashboard")).hasSize(1);
+    }
+
+    /**
+     * The dashboard body is JSON once CloudFormation substitutes it, every widget reads the application, KPUs (published
+     * hourly) is read hourly, and the name is one CloudWatch accepts and unique per region of the account.
+     */
+    @Test
+    void theDashboardIsValidJsonWithANameCloudWatchAccepts() throws IOException {
+        JsonNode template = template();
+        JsonNode dashboard = template.at("/Resources/Dashboard/Properties");
+        JsonNode sub = dashboard.at("/DashboardBody/Fn::Sub");
+        Map<String, String> values = Map.of("AWS::Region", "eu-west-1", "App", "my.app", "RestartMetric", "numRestarts",
+                "LagThreshold", "300000", "DurationThreshold", "30000");
+        assertThat(fieldNames(sub.get(1))).containsExactlyInAnyOrder("App", "RestartMetric", "LagThreshold", "DurationThreshold");
+        Matcher m = SUB_VARIABLE.matcher(sub.get(0).asText());
+        StringBuffer body = new StringBuffer();
+        while (m.find()) {
+            assertThat(values).as("${" + m.group(1) + "} is substituted").containsKey(m.group(1));
+            m.appendReplacement(body, Matcher.quoteReplacement(values.get(m.group(1))));
+        }
+        m.appendTail(body);
+        JsonNode widgets = new ObjectMapper().readTree(body.toString()).get("widgets");
+        assertThat(widgets.size()).isGreaterThan(5);
+        boolean kpus = false;
+        for (JsonNode widget : widgets) {
+            JsonNode props = widget.get("properties");
+            assertThat(props.path("region").asText()).isEqualTo("eu-west-1");
+            assertThat(props.at("/metrics/0/3").asText()).isEqualTo("my.app");
+            if (props.at("/metrics/0/1").asText().equals("KPUs")) {
+                kpus = true;
+                assertThat(props.path("period").asInt()).as("KPUs is published once an hour").isEqualTo(3600);
+            }
+        }
+        assertThat(kpus).isTrue();
+        // CloudWatch: "can contain only alphanumerics, dash (-), and underscore (_)", at most 255 characters.
+        String longest = "a.".repeat(64) + "x";
+        Map<String, String> stack = Map.of("ApplicationName", longest.substring(0, 128), "AWS::Region", "ap-southeast-3");
+        String resolved = evaluate(dashboard.get("DashboardName"), stack);
+        assertThat(resolved).isEqualTo(longest.substring(0, 128).replace('.', '_') + "-ap-southeast-3").matches("[A-Za-z0-9_-]{1,255}");
+        assertThat(evaluate(dashboard.get("DashboardName"), Map.of("ApplicationName", "orders", "AWS::Region", "eu-west-1")))
+                .as("dashboards are account-wide: one per region").isEqualTo("orders-eu-west-1");
+        assertThat(template.at("/Parameters/ApplicationName/AllowedPattern").asText()).isEqualTo("^[a-zA-Z0-9_.-]{1,128}$");
     }
 
     private static Map<String, JsonNode> resourcesOfType(JsonNode template, String type) {
@@ -296,6 +406,49 @@ class DeploymentConsistencyTest {
         assertThat(conf.at("/jobmanager/rpc/port").asInt()).as("deploy/local/flink-env.sh's default").isEqualTo(6123);
         assertThat(conf.at("/taskmanager/numberOfTaskSlots").asInt())
                 .as("the end-to-end script rescales to 3").isGreaterThanOrEqualTo(3);
+    }
+
+    /**
+     * The local-cluster steps in the docs are what deploy/local does: its CLI wrapper (or Flink's own bin/flink on
+     * flink-conf/), and the savepoint directory of flink-conf/config.yaml, never another one.
+     */
+    @Test
+    void localClusterStepsUseDeployLocalsCommandsAndSavepointDirectory() throws IOException {
+        String savepointDir = YAML.readTree(ROOT.resolve("flink-conf/config.yaml").toFile())
+                .at("/execution/checkpointing/savepoint-dir").asText();
+        assertThat(savepointDir).startsWith("file:///");
+        String path = savepointDir.substring("file://".length());
+        Pattern savepointPath = Pattern.compile("file:(?://)?(/[^\\s\"']*savepoints[^\\s\"']*)");
+        Pattern flinkCli = Pattern.compile("(^|[\\s;&|(])((?:\\S*/)?bin/flink|deploy/local/flink)\\s");
+        List<String> wrong = new ArrayList<>();
+        for (String doc : List.of("README.md", "deploy/local/README.md", "docs/operating-local-cluster.md")) {
+            List<String> lines = Files.readAllLines(ROOT.resolve(doc), StandardCharsets.UTF_8);
+            boolean code = false;
+            for (int i = 0; i < lines.size(); i++) {
+                String line = lines.get(i);
+                if (line.startsWith("```")) {
+                    code = !code;
+                    continue;
+                }
+                if (!code) {
+                    continue;
+                }
+                Matcher cli = flinkCli.matcher(line);
+                while (cli.find()) {
+                    if (!cli.group(2).equals("deploy/local/flink") && !cli.group(2).equals("$FLINK_HOME/bin/flink")) {
+                        wrong.add(doc + ":" + (i + 1) + " runs " + cli.group(2));
+                    }
+                }
+                Matcher sp = savepointPath.matcher(line);
+                while (sp.find()) {
+                    if (!sp.group(1).startsWith(path)) {
+                        wrong.add(doc + ":" + (i + 1) + " uses savepoints in " + sp.group(1));
+                    }
+                }
+            }
+        }
+        assertThat(wrong).as("local-cluster commands other than deploy/local's, or savepoints outside " + savepointDir)
+                .isEmpty();
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -375,6 +528,34 @@ class DeploymentConsistencyTest {
             }
         }
         return table;
+    }
+
+    /** Fn::Join, Fn::Split and Ref, as CloudFormation evaluates them. */
+    private static String evaluate(JsonNode node, Map<String, String> stack) {
+        if (node.isTextual()) {
+            return node.asText();
+        }
+        if (node.has("Ref")) {
+            return stack.get(node.get("Ref").asText());
+        }
+        if (node.has("Fn::Join")) {
+            List<String> parts = new ArrayList<>();
+            JsonNode list = node.get("Fn::Join").get(1);
+            if (list.has("Fn::Split")) {
+                JsonNode split = list.get("Fn::Split");
+                parts.addAll(List.of(evaluate(split.get(1), stack).split(Pattern.quote(split.get(0).asText()), -1)));
+            } else {
+                list.forEach(part -> parts.add(evaluate(part, stack)));
+            }
+            return String.join(node.get("Fn::Join").get(0).asText(), parts);
+        }
+        throw new AssertionError("not evaluated here: " + node);
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(v -> out.add(v.asText()));
+        return out;
     }
 
     private static List<String> parameterNames() {

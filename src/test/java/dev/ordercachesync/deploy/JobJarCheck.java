@@ -32,6 +32,13 @@ public final class JobJarCheck {
     private static final Pattern NATIVE = Pattern.compile(".*\\.(so|dll|dylib|jnilib)$|.*(^|/)kinesis_producer[^/]*$");
     private static final Pattern OTHER_OS = Pattern.compile(".*(osx|macos|darwin|windows|win32|win64|\\.dll$|\\.dylib$|\\.jnilib$).*");
     static final String MAIN_CLASS = "dev/ordercachesync/job/OrderCacheSyncJob.class";
+    /**
+     * Classes the bundled libraries load by name, which minimizeJar cannot see: the stream consumer's shaded AWS SDK v1
+     * loads the first to use web identity credentials (IRSA on Kubernetes), and it needs the second.
+     */
+    static final List<String> LOADED_BY_NAME = List.of(
+            "org.apache.flink.kinesis.shaded.com.amazonaws.services.securitytoken.internal.STSProfileCredentialsService",
+            "org.apache.flink.kinesis.shaded.com.amazonaws.auth.STSAssumeRoleWithWebIdentitySessionCredentialsProvider");
 
     private JobJarCheck() {}
 
@@ -40,8 +47,9 @@ public final class JobJarCheck {
             throw new IllegalArgumentException("usage: JobJarCheck JAR MAX_BYTES");
         }
         List<String> problems = problems(new File(args[0]), Long.parseLong(args[1]));
+        problems.addAll(unloadable(new File(args[0])));
         if (!problems.isEmpty()) {
-            System.err.println("The job jar " + args[0] + " holds more than runs on a cluster:");
+            System.err.println("The job jar " + args[0] + " is not what runs on a cluster:");
             problems.forEach(p -> System.err.println("  - " + p));
             System.exit(1);
         }
@@ -74,6 +82,26 @@ public final class JobJarCheck {
         }
         if (!hasMain) {
             problems.add("no " + MAIN_CLASS + ": this is not the job jar");
+        }
+        return problems;
+    }
+
+    /** The classes of {@link #LOADED_BY_NAME} that the jar alone cannot load and link as the SDK does, each named. */
+    static List<String> unloadable(File jar) throws IOException {
+        List<String> problems = new ArrayList<>();
+        // Class.forName, then a new instance, as the SDK does; the parent is the boot loader: the jar alone.
+        try (java.net.URLClassLoader loader = new java.net.URLClassLoader(new java.net.URL[] {jar.toURI().toURL()}, null)) {
+            for (String name : LOADED_BY_NAME) {
+                try {
+                    Class<?> c = Class.forName(name, true, loader);
+                    if (name.endsWith("STSProfileCredentialsService")) {
+                        c.getConstructor().newInstance();
+                    }
+                } catch (ReflectiveOperationException | LinkageError e) {
+                    problems.add(name + " cannot be loaded from the jar (" + e + "): a library loads it by name, so keep it"
+                            + " reachable (see dev.ordercachesync.aws.StreamsConsumerWebIdentity)");
+                }
+            }
         }
         return problems;
     }

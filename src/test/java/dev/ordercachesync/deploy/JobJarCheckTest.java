@@ -70,4 +70,14 @@ class JobJarCheckTest {
                 .anyMatch(p -> p.contains("over the limit of 10"))
                 .anyMatch(p -> p.contains("this is not the job jar"));
     }
+
+    /** The stream consumer's SDK loads its web identity support by name; a jar without it fails the build. */
+    @Test
+    void classesLoadedByNameMustLoadFromTheJar() throws Exception {
+        File connector = new File(Class.forName(JobJarCheck.LOADED_BY_NAME.get(0)).getProtectionDomain().getCodeSource()
+                .getLocation().toURI());
+        assertThat(JobJarCheck.unloadable(connector)).as("the connector's own jar has them").isEmpty();
+        assertThat(JobJarCheck.unloadable(jar(JobJarCheck.MAIN_CLASS))).hasSize(JobJarCheck.LOADED_BY_NAME.size())
+                .allMatch(p -> p.contains("cannot be loaded from the jar"));
+    }
 }

@@ -57,9 +57,22 @@ class CloudWatchMetricsTest {
     private static final String CACHE = "pizza";
     private static final long HOUR = Duration.ofHours(1).toMillis();
     /** Metrics Managed Flink publishes itself (AWS docs, "Metrics and dimensions"), which the template also reads. */
-    private static final Set<String> SERVICE_METRICS = Set.of("uptime", "downtime", "fullRestarts",
-            "numberOfFailedCheckpoints", "lastCheckpointDuration", "containerCPUUtilization", "containerMemoryUtilization",
-            "heapMemoryUtilization", "KPUs");
+    private static final Set<String> SERVICE_METRICS = Set.of("uptime", "downtime", "fullRestarts", "numRestarts",
+            "numberOfFailedCheckpoints", "lastCheckpointDuration", "lastCheckpointSize", "containerCPUUtilization",
+            "containerMemoryUtilization", "heapMemoryUtilization", "KPUs");
+    /**
+     * Metrics the template reads that the sources register, which this test's pipeline (a feed instead of the sources)
+     * does not run: the table scan's enumerator and the stream source. Checked against the sources' code instead.
+     */
+    private static final Set<String> SOURCE_METRICS = Set.of("tableBootstrap.approximateItemCount",
+            "tableBootstrap.runItemsScanned", "millisBehindLatest");
+    /**
+     * Names agreed with issue 22, whose stream source registers millisBehindLatest (per reader, the largest over its
+     * shards, growing while a reader stops polling) and whose enumerator gauge becomes tableBootstrap.runItemsScanned
+     * (the readers keep the counter tableBootstrap.itemsScanned). Until that work is merged the code registers neither;
+     * once it is, {@link #theSourceMetricsTheTemplateReadsAreRegisteredByTheSources} fails until they leave this set.
+     */
+    private static final Set<String> AGREED_WITH_ISSUE_22 = Set.of("millisBehindLatest", "tableBootstrap.runItemsScanned");
     private static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
 
     @RegisterExtension
@@ -132,7 +145,7 @@ class CloudWatchMetricsTest {
                     .isInstanceOfSatisfying(Gauge.class, g -> assertThat(((Number) g.getValue()).doubleValue()).isNotNegative());
             assertThat(jobMetrics.keySet()).anyMatch(k -> k.endsWith(".cacheWriteLatencyP50Millis"));
             for (String name : ManagedFlinkTemplate.read().monitoredMetricNames()) {
-                if (!SERVICE_METRICS.contains(name)) {
+                if (!SERVICE_METRICS.contains(name) && !SOURCE_METRICS.contains(name)) {
                     assertThat(jobMetrics.keySet()).as("the template reads %s; the job registers it", name)
                             .anyMatch(k -> k.endsWith("." + CloudWatchMetrics.GROUP + "." + name));
                 }
@@ -140,6 +153,36 @@ class CloudWatchMetricsTest {
 
             source.release();
             job.getJobExecutionResult().get(60, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * Each source metric the template reads is registered by the sources' code: the metric's name (after its groups)
+     * in a gauge or counter call, under those groups. Names agreed with issue 22 must not be registered yet.
+     */
+    @Test
+    void theSourceMetricsTheTemplateReadsAreRegisteredByTheSources() throws Exception {
+        String sources;
+        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(java.nio.file.Paths.get("src/main/java/dev/ordercachesync/source"))) {
+            StringBuilder all = new StringBuilder();
+            for (java.nio.file.Path f : (Iterable<java.nio.file.Path>) files.filter(f -> f.toString().endsWith(".java"))::iterator) {
+                all.append(new String(java.nio.file.Files.readAllBytes(f), java.nio.charset.StandardCharsets.UTF_8));
+            }
+            sources = all.toString();
+        }
+        Set<String> read = new TreeSet<>(ManagedFlinkTemplate.read().monitoredMetricNames());
+        read.removeAll(SERVICE_METRICS);
+        for (String name : SOURCE_METRICS) {
+            assertThat(read).as("the template reads " + name).contains(name);
+            String[] path = name.split("\\.");
+            boolean registered = sources.matches("(?s).*(gauge|counter|meter)\\(\"" + path[path.length - 1] + "\".*")
+                    && (path.length == 1 || sources.contains("addGroup(\"" + path[0] + "\")"));
+            if (AGREED_WITH_ISSUE_22.contains(name)) {
+                assertThat(registered).as(name + " is registered now: issue 22's work is in, so remove it from AGREED_WITH_ISSUE_22")
+                        .isFalse();
+            } else {
+                assertThat(registered).as("the sources register " + name).isTrue();
+            }
         }
     }
 

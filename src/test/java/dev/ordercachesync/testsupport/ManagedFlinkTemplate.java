@@ -94,21 +94,37 @@ public final class ManagedFlinkTemplate {
         return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(file);
     }
 
-    /** Names of the metrics the alarms and the dashboard read. */
+    /**
+     * Names of the metrics the alarms and the dashboard read, under every runtime: a name chosen by an Fn::If (the
+     * restart counter differs between FLINK-1_20 and FLINK-2_2) contributes both branches.
+     */
     public List<String> monitoredMetricNames() {
         List<String> names = new ArrayList<>();
         template.get("Resources").forEach(resource -> {
             if (resource.path("Type").asText().equals("AWS::CloudWatch::Alarm")) {
                 JsonNode props = resource.get("Properties");
-                names.add((props.has("Metrics") ? props.at("/Metrics/0/MetricStat/Metric") : props).path("MetricName").asText());
+                names.addAll(branches((props.has("Metrics") ? props.at("/Metrics/0/MetricStat/Metric") : props).path("MetricName")));
             }
         });
-        String body = template.at("/Resources/Dashboard/Properties/DashboardBody/Fn::Sub/0").asText();
-        Matcher m = Pattern.compile("\\[\"(?:AWS/KinesisAnalytics|\\.)\", \"([A-Za-z0-9]+)\"").matcher(body);
+        JsonNode sub = template.at("/Resources/Dashboard/Properties/DashboardBody/Fn::Sub");
+        Matcher m = Pattern.compile("\\[\"(?:AWS/KinesisAnalytics|\\.)\", \"([A-Za-z0-9.]+|\\$\\{[A-Za-z]+})\"").matcher(sub.get(0).asText());
         while (m.find()) {
-            names.add(m.group(1));
+            String name = m.group(1);
+            if (name.startsWith("${")) {
+                names.addAll(branches(sub.get(1).path(name.substring(2, name.length() - 1))));
+            } else {
+                names.add(name);
+            }
         }
         return names;
+    }
+
+    /** A literal's value, or both values of an Fn::If. */
+    private static List<String> branches(JsonNode value) {
+        if (value.has("Fn::If")) {
+            return List.of(value.get("Fn::If").get(1).asText(), value.get("Fn::If").get(2).asText());
+        }
+        return List.of(value.asText());
     }
 
     private JsonNode application() {
@@ -120,7 +136,7 @@ public final class ManagedFlinkTemplate {
         throw new IllegalStateException("no AWS::KinesisAnalyticsV2::Application in " + TEMPLATE);
     }
 
-    /** A literal, a Ref to a stack parameter, or an Fn::If on a condition; null for AWS::NoValue. */
+    /** A literal, a Ref to a stack parameter or AWS::Region, or an Fn::If on a condition; null for AWS::NoValue. */
     private String resolve(JsonNode value, Map<String, String> stackParameters) {
         if (value.isTextual()) {
             return value.asText();
@@ -151,8 +167,18 @@ public final class ManagedFlinkTemplate {
         throw new IllegalStateException("condition " + condition + " is not Fn::Not or Fn::Equals");
     }
 
-    /** A stack parameter's value as CloudFormation would accept it: given or its default, within its constraints. */
+    /**
+     * A stack parameter's value as CloudFormation would accept it: given or its default, within its constraints. The
+     * pseudo parameter AWS::Region has no default here: give it, as the stack's region.
+     */
     private String parameter(String name, Map<String, String> stackParameters) {
+        if (name.equals("AWS::Region")) {
+            String region = stackParameters.get(name);
+            if (region == null || !Pattern.matches("[a-z]{2}(-[a-z]+)+-[0-9]", region)) {
+                throw new IllegalArgumentException("give AWS::Region, the stack's region (such as us-east-1), not " + region);
+            }
+            return region;
+        }
         JsonNode declared = template.at("/Parameters/" + name);
         if (!declared.isObject()) {
             throw new IllegalStateException("Ref " + name + " names no template parameter");

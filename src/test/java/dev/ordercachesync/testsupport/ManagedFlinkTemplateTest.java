@@ -27,6 +27,7 @@ class ManagedFlinkTemplateTest {
         Map<String, String> stack = new HashMap<>();
         stack.put("TableName", "OrderTable");
         stack.put("MomentoApiKeySecretArn", SECRET);
+        stack.put("AWS::Region", "eu-west-1");
         for (int i = 0; i < pairs.length; i += 2) {
             stack.put(pairs[i], pairs[i + 1]);
         }
@@ -45,19 +46,26 @@ class ManagedFlinkTemplateTest {
                 .getBytes(StandardCharsets.UTF_8));
         Map<String, Properties> groups = KinesisAnalyticsRuntime.getApplicationProperties(file.toString());
         assertThat(groups).containsOnlyKeys(ParameterSources.PROPERTY_GROUP);
-        // On the service the region comes from its environment (AWS_REGION); here from the SDK's system property.
-        JobParameters p;
-        System.setProperty("aws.region", "us-east-1");
-        try {
-            p = ParameterSources.load(new String[] {"--" + ParameterSources.APPLICATION_PROPERTIES, file.toString()});
-        } finally {
-            System.clearProperty("aws.region");
-        }
+        // No region from the environment here: the stack's region must reach the job through the property group.
+        JobParameters p = ParameterSources.load(new String[] {"--" + ParameterSources.APPLICATION_PROPERTIES, file.toString()});
         assertThat(p.tableName).isEqualTo("OrderTable");
         assertThat(p.streamArn).as("the job finds the table's current stream").isNull();
-        assertThat(p.awsRegion).isEqualTo("us-east-1");
+        assertThat(p.awsRegion).as("aws-region is the stack's AWS::Region").isEqualTo("eu-west-1");
         assertThat(p.momentoApiKeySecretId).isEqualTo(SECRET);
         assertThat(p.deadLetterTable).isNull();
+        assertThat(p.bootstrapRunId).as("no BootstrapRunId: no run id, which asks for no scan").isEmpty();
+        assertThat(map).as("the service's CheckpointConfiguration decides; the job's own interval would mislead")
+                .doesNotContainKey(JobParameters.CHECKPOINT_INTERVAL);
+    }
+
+    @Test
+    void theBootstrapRunIdIsPassedOnlyWhenSet() throws Exception {
+        ManagedFlinkTemplate template = ManagedFlinkTemplate.read();
+        assertThat(template.propertyMap(stack("BootstrapRunId", "rebuild-2026-12-01")))
+                .containsEntry(JobParameters.BOOTSTRAP_RUN_ID, "rebuild-2026-12-01");
+        assertThat(template.propertyMap(stack("BootstrapRunId", ""))).doesNotContainKey(JobParameters.BOOTSTRAP_RUN_ID);
+        assertThatThrownBy(() -> template.propertyMap(stack("BootstrapRunId", "line\nbreak")))
+                .hasMessageContaining("stack parameter BootstrapRunId");
     }
 
     @Test
@@ -73,8 +81,11 @@ class ManagedFlinkTemplateTest {
                 .hasMessageContaining("value of property 'momento-cache-name' is 0 characters long");
         assertThatThrownBy(() -> template.propertyMap(stack("TableName", "a/b")))
                 .hasMessageContaining("stack parameter TableName = 'a/b' does not match");
-        assertThatThrownBy(() -> template.propertyMap(Map.of("TableName", "OrderTable")))
+        assertThatThrownBy(() -> template.propertyMap(Map.of("TableName", "OrderTable", "AWS::Region", "us-east-1")))
                 .hasMessageContaining("stack parameter MomentoApiKeySecretArn has no default");
+        Map<String, String> noRegion = stack();
+        noRegion.remove("AWS::Region");
+        assertThatThrownBy(() -> template.propertyMap(noRegion)).hasMessageContaining("give AWS::Region");
         Map<String, String> tooLong = new HashMap<>();
         tooLong.put("cache-ttl", "1".repeat(2049));
         assertThatThrownBy(() -> ManagedFlinkTemplate.requireAcceptable(tooLong)).hasMessageContaining("1 to 2048");

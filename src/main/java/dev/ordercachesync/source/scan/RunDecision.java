@@ -30,7 +30,8 @@ final class RunDecision {
     /**
      * @param state the enumerator's restored state, null for a job without state
      * @param currentStreamArn the table's stream now
-     * @param runId the bootstrap-run-id the job runs with
+     * @param runId the bootstrap-run-id the job runs with; empty (not set) asks for nothing, so a deployment that
+     *     drops or empties the value (a stack parameter left blank) never starts a scan
      */
     static RunDecision at(ScanEnumeratorState state, String currentStreamArn, String runId, long nowMillis) {
         if (state == null || state.run == 0) {
@@ -46,7 +47,7 @@ final class RunDecision {
             return new RunDecision(Action.GAP, "the job's last checkpoint is " + Duration.ofMillis(away).toHours()
                     + "h old, longer than the stream's 24h retention: records after its positions may be trimmed");
         }
-        if (!state.runId.equals(runId)) {
+        if (!runId.isEmpty() && !state.runId.equals(runId)) {
             return new RunDecision(Action.NEW_RUN, "bootstrap-run-id changed from '" + state.runId + "' to '" + runId + "'");
         }
         return new RunDecision(Action.RESUME, state.complete ? "run " + state.run + " is complete"

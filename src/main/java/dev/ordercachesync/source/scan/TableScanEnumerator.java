@@ -122,7 +122,10 @@ final class TableScanEnumerator implements SplitEnumerator<ScanSplit, ScanEnumer
 
     private void startRun(String streamArn, String reason) {
         state.run++;
-        state.runId = p.bootstrapRunId;
+        // An unset run id keeps the last one given, so setting that value again later asks for nothing new.
+        if (!p.bootstrapRunId.isEmpty()) {
+            state.runId = p.bootstrapRunId;
+        }
         state.streamArn = streamArn;
         state.runStartedAt = System.currentTimeMillis();
         state.totalSegments = p.bootstrapSegments;

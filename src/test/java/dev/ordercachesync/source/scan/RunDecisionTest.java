@@ -50,6 +50,17 @@ class RunDecisionTest {
         assertThat(RunDecision.at(ranOn(STREAM, "a", NOW, true), STREAM, "a", NOW).action).isEqualTo(RunDecision.Action.RESUME);
     }
 
+    /** A stack parameter emptied after a rescan (or a property dropped) must not start another full scan. */
+    @Test
+    void anEmptiedRunIdAsksForNothing() {
+        RunDecision d = RunDecision.at(ranOn(STREAM, "a", NOW, true), STREAM, "", NOW);
+        assertThat(d.action).isEqualTo(RunDecision.Action.RESUME);
+        assertThat(d.reason).isEqualTo("run 1 is complete");
+        assertThat(RunDecision.at(ranOn(STREAM, "", NOW, true), STREAM, "", NOW).action).isEqualTo(RunDecision.Action.RESUME);
+        assertThat(RunDecision.at(ranOn(STREAM, "", NOW, true), STREAM, "first", NOW).action)
+                .as("a value where there was none is a request").isEqualTo(RunDecision.Action.NEW_RUN);
+    }
+
     @Test
     void anUnfinishedRunResumes() {
         RunDecision d = RunDecision.at(ranOn(STREAM, "", NOW - 5_000, false), STREAM, "", NOW);
